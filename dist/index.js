@@ -325,6 +325,52 @@ var require_ucs2length = __commonJS({
   }
 });
 
+// node_modules/fast-deep-equal/index.js
+var require_fast_deep_equal = __commonJS({
+  "node_modules/fast-deep-equal/index.js"(exports2, module2) {
+    "use strict";
+    module2.exports = function equal(a, b) {
+      if (a === b) return true;
+      if (a && b && typeof a == "object" && typeof b == "object") {
+        if (a.constructor !== b.constructor) return false;
+        var length, i, keys;
+        if (Array.isArray(a)) {
+          length = a.length;
+          if (length != b.length) return false;
+          for (i = length; i-- !== 0; )
+            if (!equal(a[i], b[i])) return false;
+          return true;
+        }
+        if (a.constructor === RegExp) return a.source === b.source && a.flags === b.flags;
+        if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b.valueOf();
+        if (a.toString !== Object.prototype.toString) return a.toString() === b.toString();
+        keys = Object.keys(a);
+        length = keys.length;
+        if (length !== Object.keys(b).length) return false;
+        for (i = length; i-- !== 0; )
+          if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
+        for (i = length; i-- !== 0; ) {
+          var key = keys[i];
+          if (!equal(a[key], b[key])) return false;
+        }
+        return true;
+      }
+      return a !== a && b !== b;
+    };
+  }
+});
+
+// node_modules/ajv/dist/runtime/equal.js
+var require_equal = __commonJS({
+  "node_modules/ajv/dist/runtime/equal.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    var equal = require_fast_deep_equal();
+    equal.code = 'require("ajv/dist/runtime/equal").default';
+    exports2.default = equal;
+  }
+});
+
 // node_modules/picomatch/lib/constants.js
 var require_constants = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
@@ -2089,52 +2135,6 @@ var require_posix = __commonJS({
   "node_modules/picomatch/posix.js"(exports2, module2) {
     "use strict";
     module2.exports = require_picomatch();
-  }
-});
-
-// node_modules/fast-deep-equal/index.js
-var require_fast_deep_equal = __commonJS({
-  "node_modules/fast-deep-equal/index.js"(exports2, module2) {
-    "use strict";
-    module2.exports = function equal(a, b) {
-      if (a === b) return true;
-      if (a && b && typeof a == "object" && typeof b == "object") {
-        if (a.constructor !== b.constructor) return false;
-        var length, i, keys;
-        if (Array.isArray(a)) {
-          length = a.length;
-          if (length != b.length) return false;
-          for (i = length; i-- !== 0; )
-            if (!equal(a[i], b[i])) return false;
-          return true;
-        }
-        if (a.constructor === RegExp) return a.source === b.source && a.flags === b.flags;
-        if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b.valueOf();
-        if (a.toString !== Object.prototype.toString) return a.toString() === b.toString();
-        keys = Object.keys(a);
-        length = keys.length;
-        if (length !== Object.keys(b).length) return false;
-        for (i = length; i-- !== 0; )
-          if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
-        for (i = length; i-- !== 0; ) {
-          var key = keys[i];
-          if (!equal(a[key], b[key])) return false;
-        }
-        return true;
-      }
-      return a !== a && b !== b;
-    };
-  }
-});
-
-// node_modules/ajv/dist/runtime/equal.js
-var require_equal = __commonJS({
-  "node_modules/ajv/dist/runtime/equal.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var equal = require_fast_deep_equal();
-    equal.code = 'require("ajv/dist/runtime/equal").default';
-    exports2.default = equal;
   }
 });
 
@@ -4842,201 +4842,9 @@ function setOutput(name, value) {
 var import_node_fs6 = require("node:fs");
 var import_node_path7 = require("node:path");
 
-// src/core/policy/parse-json-document.ts
-var MAX_DEPTH = 256;
-var IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
-var NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-function formatJsonPath(path) {
-  let out = "$";
-  for (const segment of path) {
-    if (typeof segment === "number") out += `[${segment}]`;
-    else out += IDENTIFIER.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`;
-  }
-  return out;
-}
-var JsonSyntaxError = class {
-  constructor(message, offset) {
-    this.message = message;
-    this.offset = offset;
-  }
-  message;
-  offset;
-};
-var Parser = class {
-  constructor(text2) {
-    this.text = text2;
-    for (let k = 0; k < text2.length; k++) if (text2.charCodeAt(k) === 10) this.lineStarts.push(k + 1);
-  }
-  text;
-  i = 0;
-  lineStarts = [0];
-  positions = /* @__PURE__ */ new Map();
-  duplicateKeys = [];
-  position(offset) {
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >> 1;
-      if ((this.lineStarts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - (this.lineStarts[lo] ?? 0) + 1 };
-  }
-  parseDocument() {
-    this.skipWhitespace();
-    if (this.i >= this.text.length) throw new JsonSyntaxError("the file is empty; expected a JSON object", 0);
-    const value = this.parseValue([], 0, this.i);
-    this.skipWhitespace();
-    if (this.i < this.text.length) {
-      throw new JsonSyntaxError("unexpected content after the end of the JSON value", this.i);
-    }
-    return value;
-  }
-  skipWhitespace() {
-    while (this.i < this.text.length) {
-      const c = this.text[this.i];
-      if (c === " " || c === "	" || c === "\n" || c === "\r") this.i++;
-      else break;
-    }
-  }
-  unexpected(expected) {
-    const c = this.text[this.i];
-    if (c === void 0) throw new JsonSyntaxError(`unexpected end of file; expected ${expected}`, this.i);
-    if (c === "/") throw new JsonSyntaxError("comments are not allowed in JSON", this.i);
-    if (c === "'") throw new JsonSyntaxError('strings and keys need double quotes (") in JSON', this.i);
-    const shown = /[\x20-\x7e]/.test(c) ? `'${c}'` : `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
-    throw new JsonSyntaxError(`unexpected character ${shown}; expected ${expected}`, this.i);
-  }
-  /** `at` is where the position of this value is recorded (the key of an object member). */
-  parseValue(path, depth, at2) {
-    this.positions.set(formatJsonPath(path), this.position(at2));
-    const c = this.text[this.i];
-    if (c === "{" || c === "[") {
-      if (depth >= MAX_DEPTH) throw new JsonSyntaxError(`nested deeper than ${MAX_DEPTH} levels`, this.i);
-      return c === "{" ? this.parseObject(path, depth + 1) : this.parseArray(path, depth + 1);
-    }
-    if (c === '"') return this.parseString();
-    for (const [word, value] of [
-      ["true", true],
-      ["false", false],
-      ["null", null]
-    ]) {
-      if (this.text.startsWith(word, this.i)) {
-        this.i += word.length;
-        return value;
-      }
-    }
-    NUMBER.lastIndex = this.i;
-    const m = NUMBER.exec(this.text);
-    if (m) {
-      this.i += m[0].length;
-      return Number(m[0]);
-    }
-    return this.unexpected("a value");
-  }
-  parseObject(path, depth) {
-    const object = {};
-    const seen = /* @__PURE__ */ new Set();
-    this.i++;
-    this.skipWhitespace();
-    if (this.text[this.i] === "}") {
-      this.i++;
-      return object;
-    }
-    for (; ; ) {
-      if (this.text[this.i] !== '"') this.unexpected("a key in double quotes");
-      const keyOffset = this.i;
-      const key = this.parseString();
-      const memberPath = [...path, key];
-      if (seen.has(key)) {
-        this.duplicateKeys.push({ path: memberPath, position: this.position(keyOffset) });
-      }
-      seen.add(key);
-      this.skipWhitespace();
-      if (this.text[this.i] !== ":") this.unexpected(`':' after the key "${key}"`);
-      this.i++;
-      this.skipWhitespace();
-      Object.defineProperty(object, key, {
-        value: this.parseValue(memberPath, depth, keyOffset),
-        enumerable: true,
-        writable: true,
-        configurable: true
-      });
-      this.skipWhitespace();
-      if (this.text[this.i] === "}") {
-        this.i++;
-        return object;
-      }
-      if (this.text[this.i] !== ",") this.unexpected("',' or '}'");
-      const comma = this.i;
-      this.i++;
-      this.skipWhitespace();
-      if (this.text[this.i] === "}") throw new JsonSyntaxError("trailing comma before '}'", comma);
-    }
-  }
-  parseArray(path, depth) {
-    const array = [];
-    this.i++;
-    this.skipWhitespace();
-    if (this.text[this.i] === "]") {
-      this.i++;
-      return array;
-    }
-    for (; ; ) {
-      array.push(this.parseValue([...path, array.length], depth, this.i));
-      this.skipWhitespace();
-      if (this.text[this.i] === "]") {
-        this.i++;
-        return array;
-      }
-      if (this.text[this.i] !== ",") this.unexpected("',' or ']'");
-      const comma = this.i;
-      this.i++;
-      this.skipWhitespace();
-      if (this.text[this.i] === "]") throw new JsonSyntaxError("trailing comma before ']'", comma);
-    }
-  }
-  parseString() {
-    const start = this.i;
-    this.i++;
-    for (; ; ) {
-      const c = this.text[this.i];
-      if (c === void 0 || c === "\n" || c === "\r") {
-        throw new JsonSyntaxError("string not closed before the end of the line", start);
-      }
-      if (c === '"') break;
-      if (c === "\\") {
-        const e = this.text[this.i + 1] ?? "";
-        if (e === "u" && /^[0-9a-fA-F]{4}$/.test(this.text.slice(this.i + 2, this.i + 6))) this.i += 6;
-        else if ('"\\/bfnrt'.includes(e) && e !== "") this.i += 2;
-        else throw new JsonSyntaxError(`invalid escape sequence '\\${e}' in string`, this.i);
-        continue;
-      }
-      if (c < " ")
-        throw new JsonSyntaxError(
-          "control character in string; write it as an escape (\\t, \\u0000)",
-          this.i
-        );
-      this.i++;
-    }
-    this.i++;
-    return JSON.parse(this.text.slice(start, this.i));
-  }
-};
-function parseJsonDocument(text2) {
-  const body = text2.startsWith("\uFEFF") ? text2.slice(1) : text2;
-  const parser = new Parser(body);
-  try {
-    const value = parser.parseDocument();
-    return {
-      ok: true,
-      document: { value, positions: parser.positions, duplicateKeys: parser.duplicateKeys }
-    };
-  } catch (e) {
-    if (!(e instanceof JsonSyntaxError)) throw e;
-    return { ok: false, message: e.message, position: parser.position(e.offset) };
-  }
-}
+// src/action/run.ts
+var import_node_fs5 = require("node:fs");
+var import_node_path6 = require("node:path");
 
 // src/core/security/data/systemd-252.json
 var systemd_252_default = {
@@ -17277,2709 +17085,1823 @@ var RELEASES_WITHOUT_LIVE_ORACLE = SUPPORTED_VERSIONS.filter(
   (version2) => systemdRelease(version2).data.liveOracle === null
 );
 
-// src/core/drift/snapshot-validator.generated.ts
-var validate = validate10;
-var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/unitgate/unitgate/blob/main/schemas/unitgate-snapshot-1.schema.json", "title": "unitgate snapshot, version 1", "description": "What `unitgate snapshot` records about one host: its systemd units, the files that define each (content hashes, sizes and directives, with secret-bearing values replaced by their sha256), the host's systemd version and the release the units were scored for, each unit's exposure and assessor rows, and what could not be read. `unitgate drift` compares snapshots with the repository. Fields are only ever added within `unitgate-snapshot/1`; a breaking change makes `unitgate-snapshot/2`. A snapshot shows a host's weak spots: keep it where the host's own configuration is kept.", "type": "object", "additionalProperties": false, "required": ["schema", "tool", "takenAt", "host", "systemd", "unitTypes", "searchPath", "unreadableDirectories", "units"], "properties": { "schema": { "description": "The format and its major version.", "const": "unitgate-snapshot/1" }, "tool": { "type": "object", "additionalProperties": false, "required": ["name", "version"], "properties": { "name": { "const": "unitgate" }, "version": { "type": "string", "maxLength": 100 } } }, "takenAt": { "description": "When the snapshot was taken (ISO 8601).", "type": "string", "maxLength": 40 }, "host": { "type": "object", "additionalProperties": false, "required": ["name", "root"], "properties": { "name": { "description": "The host's name (`--host`, else the root's /etc/hostname), or null.", "type": ["string", "null"], "maxLength": 255 }, "root": { "description": "The directory the units were read from (`/` on the host itself).", "type": "string", "maxLength": 4096 } } }, "systemd": { "type": "object", "additionalProperties": false, "required": ["detected", "scoredWith", "differs", "reason"], "properties": { "detected": { "type": "object", "additionalProperties": false, "required": ["major", "full", "source", "evidence", "notes"], "properties": { "major": { "description": "The host's systemd major version, or null when no source tells it.", "type": ["integer", "null"], "minimum": 1 }, "full": { "description": "The full version when a source gives one (`252.39-1~deb12u2`).", "type": ["string", "null"], "maxLength": 200 }, "source": { "description": "Where the version was read: the name of systemd's private library, dpkg's status database, or nowhere.", "enum": ["libsystemd-shared", "dpkg-status", "unknown"] }, "evidence": { "description": "The file (inside the root) that told the version.", "type": ["string", "null"], "maxLength": 4096 }, "notes": { "type": "array", "maxItems": 100, "items": { "type": "string", "maxLength": 4096 } } } }, "scoredWith": { "description": "The supported release the units were scored for.", "type": "integer", "minimum": 1 }, "differs": { "description": "The release scored for is not the host's version (or that version is unknown).", "type": "boolean" }, "reason": { "type": "string", "maxLength": 1e3 } } }, "unitTypes": { "type": "array", "maxItems": 20, "items": { "type": "string", "pattern": "^\\.[a-z]+$" } }, "searchPath": { "type": "array", "maxItems": 100, "items": { "type": "string", "maxLength": 4096 } }, "unreadableDirectories": { "description": "Directories of the search path that exist but could not be listed: the units in them are unknown.", "type": "array", "maxItems": 100, "items": { "type": "object", "additionalProperties": false, "required": ["path", "error"], "properties": { "path": { "type": "string", "maxLength": 4096 }, "error": { "type": "string", "maxLength": 1e3 } } } }, "units": { "type": "array", "maxItems": 1e5, "items": { "$ref": "#/definitions/unit" } }, "systemdAnalyze": { "description": "With `--ask-systemd`: the systemd-analyze that was asked (its `--version` line), or why none was.", "type": "object", "additionalProperties": false, "required": ["version", "error"], "properties": { "version": { "type": ["string", "null"], "maxLength": 1e3 }, "error": { "type": ["string", "null"], "maxLength": 4e3 } } } }, "definitions": { "unit": { "type": "object", "additionalProperties": false, "required": ["name", "names", "requested", "state", "files", "exposure", "level", "rows", "error"], "properties": { "name": { "description": "The unit name (a template carries the scored release's instance).", "type": "string", "minLength": 1, "maxLength": 256 }, "names": { "type": "array", "maxItems": 1e3, "items": { "type": "string", "maxLength": 256 } }, "requested": { "description": "Named on the command line.", "type": "boolean" }, "state": { "enum": ["loaded", "masked", "not-found", "error"] }, "files": { "type": "array", "maxItems": 1e4, "items": { "$ref": "#/definitions/file" } }, "exposure": { "description": "0…100 (systemd prints 9.6 for 96); null when not scored.", "type": ["integer", "null"], "minimum": 0, "maximum": 100 }, "level": { "type": ["string", "null"], "maxLength": 100 }, "rows": { "type": "array", "maxItems": 1e3, "items": { "$ref": "#/definitions/row" } }, "error": { "description": "Why the unit was not scored.", "type": ["string", "null"], "maxLength": 4e3 }, "systemdAnalyze": { "type": "object", "additionalProperties": false, "required": ["exposure", "error", "disagreements"], "properties": { "exposure": { "type": ["integer", "null"], "minimum": 0, "maximum": 100 }, "error": { "type": ["string", "null"], "maxLength": 4e3 }, "disagreements": { "type": "array", "maxItems": 1e3, "items": { "type": "object", "additionalProperties": false, "required": ["what", "unitgate", "systemd"], "properties": { "what": { "type": "string", "maxLength": 300 }, "unitgate": { "type": "string", "maxLength": 4e3 }, "systemd": { "type": "string", "maxLength": 4e3 } } } } } } } }, "file": { "description": "A file that defines the unit: read (hash, size, directives) or not readable (why).", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["path", "role", "key", "readable", "sha256", "size", "directives"], "properties": { "path": { "description": "The path inside the root.", "type": "string", "maxLength": 4096 }, "key": { "description": "`fragment`, or `NAME.d/FILE.conf` for a drop-in (`NAME.d/` for a directory).", "type": "string", "maxLength": 600 }, "role": { "enum": ["fragment", "drop-in"] }, "readable": { "const": true }, "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "size": { "type": "integer", "minimum": 0 }, "directives": { "type": "array", "maxItems": 1e5, "items": { "$ref": "#/definitions/directive" } } } }, { "type": "object", "additionalProperties": false, "required": ["path", "role", "key", "readable", "error"], "properties": { "path": { "description": "The path inside the root.", "type": "string", "maxLength": 4096 }, "key": { "description": "`fragment`, or `NAME.d/FILE.conf` for a drop-in (`NAME.d/` for a directory).", "type": "string", "maxLength": 600 }, "role": { "enum": ["fragment", "drop-in", "drop-in-directory"] }, "readable": { "const": false }, "error": { "type": "string", "maxLength": 1e3 } } }] }, "directive": { "description": "One `Key=Value` line; for keys that can carry a secret, only the value's sha256.", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["section", "key", "line", "value"], "properties": { "section": { "type": "string", "maxLength": 300 }, "key": { "type": "string", "maxLength": 300 }, "line": { "type": "integer", "minimum": 1 }, "value": { "type": "string", "maxLength": 1048576 } } }, { "type": "object", "additionalProperties": false, "required": ["section", "key", "line", "valueSha256"], "properties": { "section": { "type": "string", "maxLength": 300 }, "key": { "type": "string", "maxLength": 300 }, "line": { "type": "integer", "minimum": 1 }, "valueSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" } } }] }, "row": { "description": "An assessor row as `systemd-analyze security --json=short` prints it (`field` is its json_field).", "type": "object", "additionalProperties": false, "required": ["field", "name", "set", "description", "exposure"], "properties": { "field": { "type": "string", "maxLength": 200 }, "name": { "type": "string", "maxLength": 300 }, "set": { "type": ["boolean", "null"] }, "description": { "type": ["string", "null"], "maxLength": 4e3 }, "exposure": { "type": ["string", "null"], "pattern": "^\\d+\\.\\d$" } } } } };
-var func2 = Object.prototype.hasOwnProperty;
-var func3 = require_ucs2length().default;
-var pattern0 = new RegExp("^\\.[a-z]+$", "u");
-var schema12 = { "type": "object", "additionalProperties": false, "required": ["name", "names", "requested", "state", "files", "exposure", "level", "rows", "error"], "properties": { "name": { "description": "The unit name (a template carries the scored release's instance).", "type": "string", "minLength": 1, "maxLength": 256 }, "names": { "type": "array", "maxItems": 1e3, "items": { "type": "string", "maxLength": 256 } }, "requested": { "description": "Named on the command line.", "type": "boolean" }, "state": { "enum": ["loaded", "masked", "not-found", "error"] }, "files": { "type": "array", "maxItems": 1e4, "items": { "$ref": "#/definitions/file" } }, "exposure": { "description": "0…100 (systemd prints 9.6 for 96); null when not scored.", "type": ["integer", "null"], "minimum": 0, "maximum": 100 }, "level": { "type": ["string", "null"], "maxLength": 100 }, "rows": { "type": "array", "maxItems": 1e3, "items": { "$ref": "#/definitions/row" } }, "error": { "description": "Why the unit was not scored.", "type": ["string", "null"], "maxLength": 4e3 }, "systemdAnalyze": { "type": "object", "additionalProperties": false, "required": ["exposure", "error", "disagreements"], "properties": { "exposure": { "type": ["integer", "null"], "minimum": 0, "maximum": 100 }, "error": { "type": ["string", "null"], "maxLength": 4e3 }, "disagreements": { "type": "array", "maxItems": 1e3, "items": { "type": "object", "additionalProperties": false, "required": ["what", "unitgate", "systemd"], "properties": { "what": { "type": "string", "maxLength": 300 }, "unitgate": { "type": "string", "maxLength": 4e3 }, "systemd": { "type": "string", "maxLength": 4e3 } } } } } } } };
-var schema15 = { "description": "An assessor row as `systemd-analyze security --json=short` prints it (`field` is its json_field).", "type": "object", "additionalProperties": false, "required": ["field", "name", "set", "description", "exposure"], "properties": { "field": { "type": "string", "maxLength": 200 }, "name": { "type": "string", "maxLength": 300 }, "set": { "type": ["boolean", "null"] }, "description": { "type": ["string", "null"], "maxLength": 4e3 }, "exposure": { "type": ["string", "null"], "pattern": "^\\d+\\.\\d$" } } };
-var schema13 = { "description": "A file that defines the unit: read (hash, size, directives) or not readable (why).", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["path", "role", "key", "readable", "sha256", "size", "directives"], "properties": { "path": { "description": "The path inside the root.", "type": "string", "maxLength": 4096 }, "key": { "description": "`fragment`, or `NAME.d/FILE.conf` for a drop-in (`NAME.d/` for a directory).", "type": "string", "maxLength": 600 }, "role": { "enum": ["fragment", "drop-in"] }, "readable": { "const": true }, "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "size": { "type": "integer", "minimum": 0 }, "directives": { "type": "array", "maxItems": 1e5, "items": { "$ref": "#/definitions/directive" } } } }, { "type": "object", "additionalProperties": false, "required": ["path", "role", "key", "readable", "error"], "properties": { "path": { "description": "The path inside the root.", "type": "string", "maxLength": 4096 }, "key": { "description": "`fragment`, or `NAME.d/FILE.conf` for a drop-in (`NAME.d/` for a directory).", "type": "string", "maxLength": 600 }, "role": { "enum": ["fragment", "drop-in", "drop-in-directory"] }, "readable": { "const": false }, "error": { "type": "string", "maxLength": 1e3 } } }] };
-var pattern1 = new RegExp("^[0-9a-f]{64}$", "u");
-function validate12(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const _errs0 = errors;
-  let valid0 = false;
-  let passing0 = null;
-  const _errs1 = errors;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.path === void 0) {
-      const err0 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.role === void 0) {
-      const err1 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "role" }, message: "must have required property 'role'" };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.key === void 0) {
-      const err2 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "key" }, message: "must have required property 'key'" };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.readable === void 0) {
-      const err3 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "readable" }, message: "must have required property 'readable'" };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.sha256 === void 0) {
-      const err4 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "sha256" }, message: "must have required property 'sha256'" };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.size === void 0) {
-      const err5 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "size" }, message: "must have required property 'size'" };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.directives === void 0) {
-      const err6 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "directives" }, message: "must have required property 'directives'" };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    for (const key0 in data) {
-      if (!(key0 === "path" || key0 === "key" || key0 === "role" || key0 === "readable" || key0 === "sha256" || key0 === "size" || key0 === "directives")) {
-        const err7 = { instancePath, schemaPath: "#/oneOf/0/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-    }
-    if (data.path !== void 0) {
-      let data0 = data.path;
-      if (typeof data0 === "string") {
-        if (func3(data0) > 4096) {
-          const err8 = { instancePath: instancePath + "/path", schemaPath: "#/oneOf/0/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-        }
-      } else {
-        const err9 = { instancePath: instancePath + "/path", schemaPath: "#/oneOf/0/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-    }
-    if (data.key !== void 0) {
-      let data1 = data.key;
-      if (typeof data1 === "string") {
-        if (func3(data1) > 600) {
-          const err10 = { instancePath: instancePath + "/key", schemaPath: "#/oneOf/0/properties/key/maxLength", keyword: "maxLength", params: { limit: 600 }, message: "must NOT have more than 600 characters" };
-          if (vErrors === null) {
-            vErrors = [err10];
-          } else {
-            vErrors.push(err10);
-          }
-          errors++;
-        }
-      } else {
-        const err11 = { instancePath: instancePath + "/key", schemaPath: "#/oneOf/0/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-    }
-    if (data.role !== void 0) {
-      let data2 = data.role;
-      if (!(data2 === "fragment" || data2 === "drop-in")) {
-        const err12 = { instancePath: instancePath + "/role", schemaPath: "#/oneOf/0/properties/role/enum", keyword: "enum", params: { allowedValues: schema13.oneOf[0].properties.role.enum }, message: "must be equal to one of the allowed values" };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-    }
-    if (data.readable !== void 0) {
-      if (true !== data.readable) {
-        const err13 = { instancePath: instancePath + "/readable", schemaPath: "#/oneOf/0/properties/readable/const", keyword: "const", params: { allowedValue: true }, message: "must be equal to constant" };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-    }
-    if (data.sha256 !== void 0) {
-      let data4 = data.sha256;
-      if (typeof data4 === "string") {
-        if (!pattern1.test(data4)) {
-          const err14 = { instancePath: instancePath + "/sha256", schemaPath: "#/oneOf/0/properties/sha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
-          if (vErrors === null) {
-            vErrors = [err14];
-          } else {
-            vErrors.push(err14);
-          }
-          errors++;
-        }
-      } else {
-        const err15 = { instancePath: instancePath + "/sha256", schemaPath: "#/oneOf/0/properties/sha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err15];
-        } else {
-          vErrors.push(err15);
-        }
-        errors++;
-      }
-    }
-    if (data.size !== void 0) {
-      let data5 = data.size;
-      if (!(typeof data5 == "number" && (!(data5 % 1) && !isNaN(data5)) && isFinite(data5))) {
-        const err16 = { instancePath: instancePath + "/size", schemaPath: "#/oneOf/0/properties/size/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      }
-      if (typeof data5 == "number" && isFinite(data5)) {
-        if (data5 < 0 || isNaN(data5)) {
-          const err17 = { instancePath: instancePath + "/size", schemaPath: "#/oneOf/0/properties/size/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
-          if (vErrors === null) {
-            vErrors = [err17];
-          } else {
-            vErrors.push(err17);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.directives !== void 0) {
-      let data6 = data.directives;
-      if (Array.isArray(data6)) {
-        if (data6.length > 1e5) {
-          const err18 = { instancePath: instancePath + "/directives", schemaPath: "#/oneOf/0/properties/directives/maxItems", keyword: "maxItems", params: { limit: 1e5 }, message: "must NOT have more than 100000 items" };
-          if (vErrors === null) {
-            vErrors = [err18];
-          } else {
-            vErrors.push(err18);
-          }
-          errors++;
-        }
-        const len0 = data6.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          let data7 = data6[i0];
-          const _errs18 = errors;
-          let valid5 = false;
-          let passing1 = null;
-          const _errs19 = errors;
-          if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
-            if (data7.section === void 0) {
-              const err19 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/0/required", keyword: "required", params: { missingProperty: "section" }, message: "must have required property 'section'" };
-              if (vErrors === null) {
-                vErrors = [err19];
-              } else {
-                vErrors.push(err19);
-              }
-              errors++;
-            }
-            if (data7.key === void 0) {
-              const err20 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/0/required", keyword: "required", params: { missingProperty: "key" }, message: "must have required property 'key'" };
-              if (vErrors === null) {
-                vErrors = [err20];
-              } else {
-                vErrors.push(err20);
-              }
-              errors++;
-            }
-            if (data7.line === void 0) {
-              const err21 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/0/required", keyword: "required", params: { missingProperty: "line" }, message: "must have required property 'line'" };
-              if (vErrors === null) {
-                vErrors = [err21];
-              } else {
-                vErrors.push(err21);
-              }
-              errors++;
-            }
-            if (data7.value === void 0) {
-              const err22 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/0/required", keyword: "required", params: { missingProperty: "value" }, message: "must have required property 'value'" };
-              if (vErrors === null) {
-                vErrors = [err22];
-              } else {
-                vErrors.push(err22);
-              }
-              errors++;
-            }
-            for (const key1 in data7) {
-              if (!(key1 === "section" || key1 === "key" || key1 === "line" || key1 === "value")) {
-                const err23 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/0/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
-                if (vErrors === null) {
-                  vErrors = [err23];
-                } else {
-                  vErrors.push(err23);
-                }
-                errors++;
-              }
-            }
-            if (data7.section !== void 0) {
-              let data8 = data7.section;
-              if (typeof data8 === "string") {
-                if (func3(data8) > 300) {
-                  const err24 = { instancePath: instancePath + "/directives/" + i0 + "/section", schemaPath: "#/definitions/directive/oneOf/0/properties/section/maxLength", keyword: "maxLength", params: { limit: 300 }, message: "must NOT have more than 300 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err24];
-                  } else {
-                    vErrors.push(err24);
-                  }
-                  errors++;
-                }
-              } else {
-                const err25 = { instancePath: instancePath + "/directives/" + i0 + "/section", schemaPath: "#/definitions/directive/oneOf/0/properties/section/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err25];
-                } else {
-                  vErrors.push(err25);
-                }
-                errors++;
-              }
-            }
-            if (data7.key !== void 0) {
-              let data9 = data7.key;
-              if (typeof data9 === "string") {
-                if (func3(data9) > 300) {
-                  const err26 = { instancePath: instancePath + "/directives/" + i0 + "/key", schemaPath: "#/definitions/directive/oneOf/0/properties/key/maxLength", keyword: "maxLength", params: { limit: 300 }, message: "must NOT have more than 300 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err26];
-                  } else {
-                    vErrors.push(err26);
-                  }
-                  errors++;
-                }
-              } else {
-                const err27 = { instancePath: instancePath + "/directives/" + i0 + "/key", schemaPath: "#/definitions/directive/oneOf/0/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err27];
-                } else {
-                  vErrors.push(err27);
-                }
-                errors++;
-              }
-            }
-            if (data7.line !== void 0) {
-              let data10 = data7.line;
-              if (!(typeof data10 == "number" && (!(data10 % 1) && !isNaN(data10)) && isFinite(data10))) {
-                const err28 = { instancePath: instancePath + "/directives/" + i0 + "/line", schemaPath: "#/definitions/directive/oneOf/0/properties/line/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-                if (vErrors === null) {
-                  vErrors = [err28];
-                } else {
-                  vErrors.push(err28);
-                }
-                errors++;
-              }
-              if (typeof data10 == "number" && isFinite(data10)) {
-                if (data10 < 1 || isNaN(data10)) {
-                  const err29 = { instancePath: instancePath + "/directives/" + i0 + "/line", schemaPath: "#/definitions/directive/oneOf/0/properties/line/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
-                  if (vErrors === null) {
-                    vErrors = [err29];
-                  } else {
-                    vErrors.push(err29);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data7.value !== void 0) {
-              let data11 = data7.value;
-              if (typeof data11 === "string") {
-                if (func3(data11) > 1048576) {
-                  const err30 = { instancePath: instancePath + "/directives/" + i0 + "/value", schemaPath: "#/definitions/directive/oneOf/0/properties/value/maxLength", keyword: "maxLength", params: { limit: 1048576 }, message: "must NOT have more than 1048576 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err30];
-                  } else {
-                    vErrors.push(err30);
-                  }
-                  errors++;
-                }
-              } else {
-                const err31 = { instancePath: instancePath + "/directives/" + i0 + "/value", schemaPath: "#/definitions/directive/oneOf/0/properties/value/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err31];
-                } else {
-                  vErrors.push(err31);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err32 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/0/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-            if (vErrors === null) {
-              vErrors = [err32];
-            } else {
-              vErrors.push(err32);
-            }
-            errors++;
-          }
-          var _valid1 = _errs19 === errors;
-          if (_valid1) {
-            valid5 = true;
-            passing1 = 0;
-          }
-          const _errs30 = errors;
-          if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
-            if (data7.section === void 0) {
-              const err33 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/1/required", keyword: "required", params: { missingProperty: "section" }, message: "must have required property 'section'" };
-              if (vErrors === null) {
-                vErrors = [err33];
-              } else {
-                vErrors.push(err33);
-              }
-              errors++;
-            }
-            if (data7.key === void 0) {
-              const err34 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/1/required", keyword: "required", params: { missingProperty: "key" }, message: "must have required property 'key'" };
-              if (vErrors === null) {
-                vErrors = [err34];
-              } else {
-                vErrors.push(err34);
-              }
-              errors++;
-            }
-            if (data7.line === void 0) {
-              const err35 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/1/required", keyword: "required", params: { missingProperty: "line" }, message: "must have required property 'line'" };
-              if (vErrors === null) {
-                vErrors = [err35];
-              } else {
-                vErrors.push(err35);
-              }
-              errors++;
-            }
-            if (data7.valueSha256 === void 0) {
-              const err36 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/1/required", keyword: "required", params: { missingProperty: "valueSha256" }, message: "must have required property 'valueSha256'" };
-              if (vErrors === null) {
-                vErrors = [err36];
-              } else {
-                vErrors.push(err36);
-              }
-              errors++;
-            }
-            for (const key2 in data7) {
-              if (!(key2 === "section" || key2 === "key" || key2 === "line" || key2 === "valueSha256")) {
-                const err37 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
-                if (vErrors === null) {
-                  vErrors = [err37];
-                } else {
-                  vErrors.push(err37);
-                }
-                errors++;
-              }
-            }
-            if (data7.section !== void 0) {
-              let data12 = data7.section;
-              if (typeof data12 === "string") {
-                if (func3(data12) > 300) {
-                  const err38 = { instancePath: instancePath + "/directives/" + i0 + "/section", schemaPath: "#/definitions/directive/oneOf/1/properties/section/maxLength", keyword: "maxLength", params: { limit: 300 }, message: "must NOT have more than 300 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err38];
-                  } else {
-                    vErrors.push(err38);
-                  }
-                  errors++;
-                }
-              } else {
-                const err39 = { instancePath: instancePath + "/directives/" + i0 + "/section", schemaPath: "#/definitions/directive/oneOf/1/properties/section/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err39];
-                } else {
-                  vErrors.push(err39);
-                }
-                errors++;
-              }
-            }
-            if (data7.key !== void 0) {
-              let data13 = data7.key;
-              if (typeof data13 === "string") {
-                if (func3(data13) > 300) {
-                  const err40 = { instancePath: instancePath + "/directives/" + i0 + "/key", schemaPath: "#/definitions/directive/oneOf/1/properties/key/maxLength", keyword: "maxLength", params: { limit: 300 }, message: "must NOT have more than 300 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err40];
-                  } else {
-                    vErrors.push(err40);
-                  }
-                  errors++;
-                }
-              } else {
-                const err41 = { instancePath: instancePath + "/directives/" + i0 + "/key", schemaPath: "#/definitions/directive/oneOf/1/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err41];
-                } else {
-                  vErrors.push(err41);
-                }
-                errors++;
-              }
-            }
-            if (data7.line !== void 0) {
-              let data14 = data7.line;
-              if (!(typeof data14 == "number" && (!(data14 % 1) && !isNaN(data14)) && isFinite(data14))) {
-                const err42 = { instancePath: instancePath + "/directives/" + i0 + "/line", schemaPath: "#/definitions/directive/oneOf/1/properties/line/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-                if (vErrors === null) {
-                  vErrors = [err42];
-                } else {
-                  vErrors.push(err42);
-                }
-                errors++;
-              }
-              if (typeof data14 == "number" && isFinite(data14)) {
-                if (data14 < 1 || isNaN(data14)) {
-                  const err43 = { instancePath: instancePath + "/directives/" + i0 + "/line", schemaPath: "#/definitions/directive/oneOf/1/properties/line/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
-                  if (vErrors === null) {
-                    vErrors = [err43];
-                  } else {
-                    vErrors.push(err43);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data7.valueSha256 !== void 0) {
-              let data15 = data7.valueSha256;
-              if (typeof data15 === "string") {
-                if (!pattern1.test(data15)) {
-                  const err44 = { instancePath: instancePath + "/directives/" + i0 + "/valueSha256", schemaPath: "#/definitions/directive/oneOf/1/properties/valueSha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
-                  if (vErrors === null) {
-                    vErrors = [err44];
-                  } else {
-                    vErrors.push(err44);
-                  }
-                  errors++;
-                }
-              } else {
-                const err45 = { instancePath: instancePath + "/directives/" + i0 + "/valueSha256", schemaPath: "#/definitions/directive/oneOf/1/properties/valueSha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err45];
-                } else {
-                  vErrors.push(err45);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err46 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-            if (vErrors === null) {
-              vErrors = [err46];
-            } else {
-              vErrors.push(err46);
-            }
-            errors++;
-          }
-          var _valid1 = _errs30 === errors;
-          if (_valid1 && valid5) {
-            valid5 = false;
-            passing1 = [passing1, 1];
-          } else {
-            if (_valid1) {
-              valid5 = true;
-              passing1 = 1;
-            }
-          }
-          if (!valid5) {
-            const err47 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf" };
-            if (vErrors === null) {
-              vErrors = [err47];
-            } else {
-              vErrors.push(err47);
-            }
-            errors++;
-          } else {
-            errors = _errs18;
-            if (vErrors !== null) {
-              if (_errs18) {
-                vErrors.length = _errs18;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-      } else {
-        const err48 = { instancePath: instancePath + "/directives", schemaPath: "#/oneOf/0/properties/directives/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
-          vErrors = [err48];
-        } else {
-          vErrors.push(err48);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err49 = { instancePath, schemaPath: "#/oneOf/0/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-    if (vErrors === null) {
-      vErrors = [err49];
-    } else {
-      vErrors.push(err49);
-    }
-    errors++;
-  }
-  var _valid0 = _errs1 === errors;
-  if (_valid0) {
-    valid0 = true;
-    passing0 = 0;
-  }
-  const _errs41 = errors;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.path === void 0) {
-      const err50 = { instancePath, schemaPath: "#/oneOf/1/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
-      if (vErrors === null) {
-        vErrors = [err50];
-      } else {
-        vErrors.push(err50);
-      }
-      errors++;
-    }
-    if (data.role === void 0) {
-      const err51 = { instancePath, schemaPath: "#/oneOf/1/required", keyword: "required", params: { missingProperty: "role" }, message: "must have required property 'role'" };
-      if (vErrors === null) {
-        vErrors = [err51];
-      } else {
-        vErrors.push(err51);
-      }
-      errors++;
-    }
-    if (data.key === void 0) {
-      const err52 = { instancePath, schemaPath: "#/oneOf/1/required", keyword: "required", params: { missingProperty: "key" }, message: "must have required property 'key'" };
-      if (vErrors === null) {
-        vErrors = [err52];
-      } else {
-        vErrors.push(err52);
-      }
-      errors++;
-    }
-    if (data.readable === void 0) {
-      const err53 = { instancePath, schemaPath: "#/oneOf/1/required", keyword: "required", params: { missingProperty: "readable" }, message: "must have required property 'readable'" };
-      if (vErrors === null) {
-        vErrors = [err53];
-      } else {
-        vErrors.push(err53);
-      }
-      errors++;
-    }
-    if (data.error === void 0) {
-      const err54 = { instancePath, schemaPath: "#/oneOf/1/required", keyword: "required", params: { missingProperty: "error" }, message: "must have required property 'error'" };
-      if (vErrors === null) {
-        vErrors = [err54];
-      } else {
-        vErrors.push(err54);
-      }
-      errors++;
-    }
-    for (const key3 in data) {
-      if (!(key3 === "path" || key3 === "key" || key3 === "role" || key3 === "readable" || key3 === "error")) {
-        const err55 = { instancePath, schemaPath: "#/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
-        if (vErrors === null) {
-          vErrors = [err55];
-        } else {
-          vErrors.push(err55);
-        }
-        errors++;
-      }
-    }
-    if (data.path !== void 0) {
-      let data16 = data.path;
-      if (typeof data16 === "string") {
-        if (func3(data16) > 4096) {
-          const err56 = { instancePath: instancePath + "/path", schemaPath: "#/oneOf/1/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
-          if (vErrors === null) {
-            vErrors = [err56];
-          } else {
-            vErrors.push(err56);
-          }
-          errors++;
-        }
-      } else {
-        const err57 = { instancePath: instancePath + "/path", schemaPath: "#/oneOf/1/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err57];
-        } else {
-          vErrors.push(err57);
-        }
-        errors++;
-      }
-    }
-    if (data.key !== void 0) {
-      let data17 = data.key;
-      if (typeof data17 === "string") {
-        if (func3(data17) > 600) {
-          const err58 = { instancePath: instancePath + "/key", schemaPath: "#/oneOf/1/properties/key/maxLength", keyword: "maxLength", params: { limit: 600 }, message: "must NOT have more than 600 characters" };
-          if (vErrors === null) {
-            vErrors = [err58];
-          } else {
-            vErrors.push(err58);
-          }
-          errors++;
-        }
-      } else {
-        const err59 = { instancePath: instancePath + "/key", schemaPath: "#/oneOf/1/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err59];
-        } else {
-          vErrors.push(err59);
-        }
-        errors++;
-      }
-    }
-    if (data.role !== void 0) {
-      let data18 = data.role;
-      if (!(data18 === "fragment" || data18 === "drop-in" || data18 === "drop-in-directory")) {
-        const err60 = { instancePath: instancePath + "/role", schemaPath: "#/oneOf/1/properties/role/enum", keyword: "enum", params: { allowedValues: schema13.oneOf[1].properties.role.enum }, message: "must be equal to one of the allowed values" };
-        if (vErrors === null) {
-          vErrors = [err60];
-        } else {
-          vErrors.push(err60);
-        }
-        errors++;
-      }
-    }
-    if (data.readable !== void 0) {
-      if (false !== data.readable) {
-        const err61 = { instancePath: instancePath + "/readable", schemaPath: "#/oneOf/1/properties/readable/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant" };
-        if (vErrors === null) {
-          vErrors = [err61];
-        } else {
-          vErrors.push(err61);
-        }
-        errors++;
-      }
-    }
-    if (data.error !== void 0) {
-      let data20 = data.error;
-      if (typeof data20 === "string") {
-        if (func3(data20) > 1e3) {
-          const err62 = { instancePath: instancePath + "/error", schemaPath: "#/oneOf/1/properties/error/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters" };
-          if (vErrors === null) {
-            vErrors = [err62];
-          } else {
-            vErrors.push(err62);
-          }
-          errors++;
-        }
-      } else {
-        const err63 = { instancePath: instancePath + "/error", schemaPath: "#/oneOf/1/properties/error/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err63];
-        } else {
-          vErrors.push(err63);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err64 = { instancePath, schemaPath: "#/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-    if (vErrors === null) {
-      vErrors = [err64];
-    } else {
-      vErrors.push(err64);
-    }
-    errors++;
-  }
-  var _valid0 = _errs41 === errors;
-  if (_valid0 && valid0) {
-    valid0 = false;
-    passing0 = [passing0, 1];
-  } else {
-    if (_valid0) {
-      valid0 = true;
-      passing0 = 1;
-    }
-  }
-  if (!valid0) {
-    const err65 = { instancePath, schemaPath: "#/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf" };
-    if (vErrors === null) {
-      vErrors = [err65];
-    } else {
-      vErrors.push(err65);
-    }
-    errors++;
-  } else {
-    errors = _errs0;
-    if (vErrors !== null) {
-      if (_errs0) {
-        vErrors.length = _errs0;
-      } else {
-        vErrors = null;
-      }
-    }
-  }
-  validate12.errors = vErrors;
-  return errors === 0;
+// src/core/gate/findings.ts
+var NO_LOCATION = { file: "", line: 0, column: 0 };
+function ruleIdOf(kind, check, assessorFields) {
+  return kind === "regression-row" && assessorFields.has(check) ? `systemd/${check}` : `unitgate/${kind}`;
 }
-var pattern3 = new RegExp("^\\d+\\.\\d$", "u");
-function validate11(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.name === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.names === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "names" }, message: "must have required property 'names'" };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.requested === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "requested" }, message: "must have required property 'requested'" };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.state === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "state" }, message: "must have required property 'state'" };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.files === void 0) {
-      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "files" }, message: "must have required property 'files'" };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.exposure === void 0) {
-      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "exposure" }, message: "must have required property 'exposure'" };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.level === void 0) {
-      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "level" }, message: "must have required property 'level'" };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.rows === void 0) {
-      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "rows" }, message: "must have required property 'rows'" };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    if (data.error === void 0) {
-      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "error" }, message: "must have required property 'error'" };
-      if (vErrors === null) {
-        vErrors = [err8];
-      } else {
-        vErrors.push(err8);
-      }
-      errors++;
-    }
-    for (const key0 in data) {
-      if (!func2.call(schema12.properties, key0)) {
-        const err9 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-    }
-    if (data.name !== void 0) {
-      let data0 = data.name;
-      if (typeof data0 === "string") {
-        if (func3(data0) > 256) {
-          const err10 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
-          if (vErrors === null) {
-            vErrors = [err10];
-          } else {
-            vErrors.push(err10);
-          }
-          errors++;
-        }
-        if (func3(data0) < 1) {
-          const err11 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-          if (vErrors === null) {
-            vErrors = [err11];
-          } else {
-            vErrors.push(err11);
-          }
-          errors++;
-        }
-      } else {
-        const err12 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-    }
-    if (data.names !== void 0) {
-      let data1 = data.names;
-      if (Array.isArray(data1)) {
-        if (data1.length > 1e3) {
-          const err13 = { instancePath: instancePath + "/names", schemaPath: "#/properties/names/maxItems", keyword: "maxItems", params: { limit: 1e3 }, message: "must NOT have more than 1000 items" };
-          if (vErrors === null) {
-            vErrors = [err13];
-          } else {
-            vErrors.push(err13);
-          }
-          errors++;
-        }
-        const len0 = data1.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          let data2 = data1[i0];
-          if (typeof data2 === "string") {
-            if (func3(data2) > 256) {
-              const err14 = { instancePath: instancePath + "/names/" + i0, schemaPath: "#/properties/names/items/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
-              if (vErrors === null) {
-                vErrors = [err14];
-              } else {
-                vErrors.push(err14);
-              }
-              errors++;
-            }
-          } else {
-            const err15 = { instancePath: instancePath + "/names/" + i0, schemaPath: "#/properties/names/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err15];
-            } else {
-              vErrors.push(err15);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err16 = { instancePath: instancePath + "/names", schemaPath: "#/properties/names/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      }
-    }
-    if (data.requested !== void 0) {
-      if (typeof data.requested !== "boolean") {
-        const err17 = { instancePath: instancePath + "/requested", schemaPath: "#/properties/requested/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      }
-    }
-    if (data.state !== void 0) {
-      let data4 = data.state;
-      if (!(data4 === "loaded" || data4 === "masked" || data4 === "not-found" || data4 === "error")) {
-        const err18 = { instancePath: instancePath + "/state", schemaPath: "#/properties/state/enum", keyword: "enum", params: { allowedValues: schema12.properties.state.enum }, message: "must be equal to one of the allowed values" };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-    }
-    if (data.files !== void 0) {
-      let data5 = data.files;
-      if (Array.isArray(data5)) {
-        if (data5.length > 1e4) {
-          const err19 = { instancePath: instancePath + "/files", schemaPath: "#/properties/files/maxItems", keyword: "maxItems", params: { limit: 1e4 }, message: "must NOT have more than 10000 items" };
-          if (vErrors === null) {
-            vErrors = [err19];
-          } else {
-            vErrors.push(err19);
-          }
-          errors++;
-        }
-        const len1 = data5.length;
-        for (let i1 = 0; i1 < len1; i1++) {
-          if (!validate12(data5[i1], { instancePath: instancePath + "/files/" + i1, parentData: data5, parentDataProperty: i1, rootData })) {
-            vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err20 = { instancePath: instancePath + "/files", schemaPath: "#/properties/files/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
-          vErrors = [err20];
-        } else {
-          vErrors.push(err20);
-        }
-        errors++;
-      }
-    }
-    if (data.exposure !== void 0) {
-      let data7 = data.exposure;
-      if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7)) && data7 !== null) {
-        const err21 = { instancePath: instancePath + "/exposure", schemaPath: "#/properties/exposure/type", keyword: "type", params: { type: schema12.properties.exposure.type }, message: "must be integer,null" };
-        if (vErrors === null) {
-          vErrors = [err21];
-        } else {
-          vErrors.push(err21);
-        }
-        errors++;
-      }
-      if (typeof data7 == "number" && isFinite(data7)) {
-        if (data7 > 100 || isNaN(data7)) {
-          const err22 = { instancePath: instancePath + "/exposure", schemaPath: "#/properties/exposure/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100" };
-          if (vErrors === null) {
-            vErrors = [err22];
-          } else {
-            vErrors.push(err22);
-          }
-          errors++;
-        }
-        if (data7 < 0 || isNaN(data7)) {
-          const err23 = { instancePath: instancePath + "/exposure", schemaPath: "#/properties/exposure/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
-          if (vErrors === null) {
-            vErrors = [err23];
-          } else {
-            vErrors.push(err23);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.level !== void 0) {
-      let data8 = data.level;
-      if (typeof data8 !== "string" && data8 !== null) {
-        const err24 = { instancePath: instancePath + "/level", schemaPath: "#/properties/level/type", keyword: "type", params: { type: schema12.properties.level.type }, message: "must be string,null" };
-        if (vErrors === null) {
-          vErrors = [err24];
-        } else {
-          vErrors.push(err24);
-        }
-        errors++;
-      }
-      if (typeof data8 === "string") {
-        if (func3(data8) > 100) {
-          const err25 = { instancePath: instancePath + "/level", schemaPath: "#/properties/level/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" };
-          if (vErrors === null) {
-            vErrors = [err25];
-          } else {
-            vErrors.push(err25);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.rows !== void 0) {
-      let data9 = data.rows;
-      if (Array.isArray(data9)) {
-        if (data9.length > 1e3) {
-          const err26 = { instancePath: instancePath + "/rows", schemaPath: "#/properties/rows/maxItems", keyword: "maxItems", params: { limit: 1e3 }, message: "must NOT have more than 1000 items" };
-          if (vErrors === null) {
-            vErrors = [err26];
-          } else {
-            vErrors.push(err26);
-          }
-          errors++;
-        }
-        const len2 = data9.length;
-        for (let i2 = 0; i2 < len2; i2++) {
-          let data10 = data9[i2];
-          if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
-            if (data10.field === void 0) {
-              const err27 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/required", keyword: "required", params: { missingProperty: "field" }, message: "must have required property 'field'" };
-              if (vErrors === null) {
-                vErrors = [err27];
-              } else {
-                vErrors.push(err27);
-              }
-              errors++;
-            }
-            if (data10.name === void 0) {
-              const err28 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
-              if (vErrors === null) {
-                vErrors = [err28];
-              } else {
-                vErrors.push(err28);
-              }
-              errors++;
-            }
-            if (data10.set === void 0) {
-              const err29 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/required", keyword: "required", params: { missingProperty: "set" }, message: "must have required property 'set'" };
-              if (vErrors === null) {
-                vErrors = [err29];
-              } else {
-                vErrors.push(err29);
-              }
-              errors++;
-            }
-            if (data10.description === void 0) {
-              const err30 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/required", keyword: "required", params: { missingProperty: "description" }, message: "must have required property 'description'" };
-              if (vErrors === null) {
-                vErrors = [err30];
-              } else {
-                vErrors.push(err30);
-              }
-              errors++;
-            }
-            if (data10.exposure === void 0) {
-              const err31 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/required", keyword: "required", params: { missingProperty: "exposure" }, message: "must have required property 'exposure'" };
-              if (vErrors === null) {
-                vErrors = [err31];
-              } else {
-                vErrors.push(err31);
-              }
-              errors++;
-            }
-            for (const key1 in data10) {
-              if (!(key1 === "field" || key1 === "name" || key1 === "set" || key1 === "description" || key1 === "exposure")) {
-                const err32 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
-                if (vErrors === null) {
-                  vErrors = [err32];
-                } else {
-                  vErrors.push(err32);
-                }
-                errors++;
-              }
-            }
-            if (data10.field !== void 0) {
-              let data11 = data10.field;
-              if (typeof data11 === "string") {
-                if (func3(data11) > 200) {
-                  const err33 = { instancePath: instancePath + "/rows/" + i2 + "/field", schemaPath: "#/definitions/row/properties/field/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err33];
-                  } else {
-                    vErrors.push(err33);
-                  }
-                  errors++;
-                }
-              } else {
-                const err34 = { instancePath: instancePath + "/rows/" + i2 + "/field", schemaPath: "#/definitions/row/properties/field/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err34];
-                } else {
-                  vErrors.push(err34);
-                }
-                errors++;
-              }
-            }
-            if (data10.name !== void 0) {
-              let data12 = data10.name;
-              if (typeof data12 === "string") {
-                if (func3(data12) > 300) {
-                  const err35 = { instancePath: instancePath + "/rows/" + i2 + "/name", schemaPath: "#/definitions/row/properties/name/maxLength", keyword: "maxLength", params: { limit: 300 }, message: "must NOT have more than 300 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err35];
-                  } else {
-                    vErrors.push(err35);
-                  }
-                  errors++;
-                }
-              } else {
-                const err36 = { instancePath: instancePath + "/rows/" + i2 + "/name", schemaPath: "#/definitions/row/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err36];
-                } else {
-                  vErrors.push(err36);
-                }
-                errors++;
-              }
-            }
-            if (data10.set !== void 0) {
-              let data13 = data10.set;
-              if (typeof data13 !== "boolean" && data13 !== null) {
-                const err37 = { instancePath: instancePath + "/rows/" + i2 + "/set", schemaPath: "#/definitions/row/properties/set/type", keyword: "type", params: { type: schema15.properties.set.type }, message: "must be boolean,null" };
-                if (vErrors === null) {
-                  vErrors = [err37];
-                } else {
-                  vErrors.push(err37);
-                }
-                errors++;
-              }
-            }
-            if (data10.description !== void 0) {
-              let data14 = data10.description;
-              if (typeof data14 !== "string" && data14 !== null) {
-                const err38 = { instancePath: instancePath + "/rows/" + i2 + "/description", schemaPath: "#/definitions/row/properties/description/type", keyword: "type", params: { type: schema15.properties.description.type }, message: "must be string,null" };
-                if (vErrors === null) {
-                  vErrors = [err38];
-                } else {
-                  vErrors.push(err38);
-                }
-                errors++;
-              }
-              if (typeof data14 === "string") {
-                if (func3(data14) > 4e3) {
-                  const err39 = { instancePath: instancePath + "/rows/" + i2 + "/description", schemaPath: "#/definitions/row/properties/description/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err39];
-                  } else {
-                    vErrors.push(err39);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data10.exposure !== void 0) {
-              let data15 = data10.exposure;
-              if (typeof data15 !== "string" && data15 !== null) {
-                const err40 = { instancePath: instancePath + "/rows/" + i2 + "/exposure", schemaPath: "#/definitions/row/properties/exposure/type", keyword: "type", params: { type: schema15.properties.exposure.type }, message: "must be string,null" };
-                if (vErrors === null) {
-                  vErrors = [err40];
-                } else {
-                  vErrors.push(err40);
-                }
-                errors++;
-              }
-              if (typeof data15 === "string") {
-                if (!pattern3.test(data15)) {
-                  const err41 = { instancePath: instancePath + "/rows/" + i2 + "/exposure", schemaPath: "#/definitions/row/properties/exposure/pattern", keyword: "pattern", params: { pattern: "^\\d+\\.\\d$" }, message: 'must match pattern "^\\d+\\.\\d$"' };
-                  if (vErrors === null) {
-                    vErrors = [err41];
-                  } else {
-                    vErrors.push(err41);
-                  }
-                  errors++;
-                }
-              }
-            }
-          } else {
-            const err42 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-            if (vErrors === null) {
-              vErrors = [err42];
-            } else {
-              vErrors.push(err42);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err43 = { instancePath: instancePath + "/rows", schemaPath: "#/properties/rows/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
-          vErrors = [err43];
-        } else {
-          vErrors.push(err43);
-        }
-        errors++;
-      }
-    }
-    if (data.error !== void 0) {
-      let data16 = data.error;
-      if (typeof data16 !== "string" && data16 !== null) {
-        const err44 = { instancePath: instancePath + "/error", schemaPath: "#/properties/error/type", keyword: "type", params: { type: schema12.properties.error.type }, message: "must be string,null" };
-        if (vErrors === null) {
-          vErrors = [err44];
-        } else {
-          vErrors.push(err44);
-        }
-        errors++;
-      }
-      if (typeof data16 === "string") {
-        if (func3(data16) > 4e3) {
-          const err45 = { instancePath: instancePath + "/error", schemaPath: "#/properties/error/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" };
-          if (vErrors === null) {
-            vErrors = [err45];
-          } else {
-            vErrors.push(err45);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.systemdAnalyze !== void 0) {
-      let data17 = data.systemdAnalyze;
-      if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
-        if (data17.exposure === void 0) {
-          const err46 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/required", keyword: "required", params: { missingProperty: "exposure" }, message: "must have required property 'exposure'" };
-          if (vErrors === null) {
-            vErrors = [err46];
-          } else {
-            vErrors.push(err46);
-          }
-          errors++;
-        }
-        if (data17.error === void 0) {
-          const err47 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/required", keyword: "required", params: { missingProperty: "error" }, message: "must have required property 'error'" };
-          if (vErrors === null) {
-            vErrors = [err47];
-          } else {
-            vErrors.push(err47);
-          }
-          errors++;
-        }
-        if (data17.disagreements === void 0) {
-          const err48 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/required", keyword: "required", params: { missingProperty: "disagreements" }, message: "must have required property 'disagreements'" };
-          if (vErrors === null) {
-            vErrors = [err48];
-          } else {
-            vErrors.push(err48);
-          }
-          errors++;
-        }
-        for (const key2 in data17) {
-          if (!(key2 === "exposure" || key2 === "error" || key2 === "disagreements")) {
-            const err49 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
-              vErrors = [err49];
-            } else {
-              vErrors.push(err49);
-            }
-            errors++;
-          }
-        }
-        if (data17.exposure !== void 0) {
-          let data18 = data17.exposure;
-          if (!(typeof data18 == "number" && (!(data18 % 1) && !isNaN(data18)) && isFinite(data18)) && data18 !== null) {
-            const err50 = { instancePath: instancePath + "/systemdAnalyze/exposure", schemaPath: "#/properties/systemdAnalyze/properties/exposure/type", keyword: "type", params: { type: schema12.properties.systemdAnalyze.properties.exposure.type }, message: "must be integer,null" };
-            if (vErrors === null) {
-              vErrors = [err50];
-            } else {
-              vErrors.push(err50);
-            }
-            errors++;
-          }
-          if (typeof data18 == "number" && isFinite(data18)) {
-            if (data18 > 100 || isNaN(data18)) {
-              const err51 = { instancePath: instancePath + "/systemdAnalyze/exposure", schemaPath: "#/properties/systemdAnalyze/properties/exposure/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100" };
-              if (vErrors === null) {
-                vErrors = [err51];
-              } else {
-                vErrors.push(err51);
-              }
-              errors++;
-            }
-            if (data18 < 0 || isNaN(data18)) {
-              const err52 = { instancePath: instancePath + "/systemdAnalyze/exposure", schemaPath: "#/properties/systemdAnalyze/properties/exposure/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
-              if (vErrors === null) {
-                vErrors = [err52];
-              } else {
-                vErrors.push(err52);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data17.error !== void 0) {
-          let data19 = data17.error;
-          if (typeof data19 !== "string" && data19 !== null) {
-            const err53 = { instancePath: instancePath + "/systemdAnalyze/error", schemaPath: "#/properties/systemdAnalyze/properties/error/type", keyword: "type", params: { type: schema12.properties.systemdAnalyze.properties.error.type }, message: "must be string,null" };
-            if (vErrors === null) {
-              vErrors = [err53];
-            } else {
-              vErrors.push(err53);
-            }
-            errors++;
-          }
-          if (typeof data19 === "string") {
-            if (func3(data19) > 4e3) {
-              const err54 = { instancePath: instancePath + "/systemdAnalyze/error", schemaPath: "#/properties/systemdAnalyze/properties/error/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" };
-              if (vErrors === null) {
-                vErrors = [err54];
-              } else {
-                vErrors.push(err54);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data17.disagreements !== void 0) {
-          let data20 = data17.disagreements;
-          if (Array.isArray(data20)) {
-            if (data20.length > 1e3) {
-              const err55 = { instancePath: instancePath + "/systemdAnalyze/disagreements", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/maxItems", keyword: "maxItems", params: { limit: 1e3 }, message: "must NOT have more than 1000 items" };
-              if (vErrors === null) {
-                vErrors = [err55];
-              } else {
-                vErrors.push(err55);
-              }
-              errors++;
-            }
-            const len3 = data20.length;
-            for (let i3 = 0; i3 < len3; i3++) {
-              let data21 = data20[i3];
-              if (data21 && typeof data21 == "object" && !Array.isArray(data21)) {
-                if (data21.what === void 0) {
-                  const err56 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3, schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/required", keyword: "required", params: { missingProperty: "what" }, message: "must have required property 'what'" };
-                  if (vErrors === null) {
-                    vErrors = [err56];
-                  } else {
-                    vErrors.push(err56);
-                  }
-                  errors++;
-                }
-                if (data21.unitgate === void 0) {
-                  const err57 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3, schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/required", keyword: "required", params: { missingProperty: "unitgate" }, message: "must have required property 'unitgate'" };
-                  if (vErrors === null) {
-                    vErrors = [err57];
-                  } else {
-                    vErrors.push(err57);
-                  }
-                  errors++;
-                }
-                if (data21.systemd === void 0) {
-                  const err58 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3, schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/required", keyword: "required", params: { missingProperty: "systemd" }, message: "must have required property 'systemd'" };
-                  if (vErrors === null) {
-                    vErrors = [err58];
-                  } else {
-                    vErrors.push(err58);
-                  }
-                  errors++;
-                }
-                for (const key3 in data21) {
-                  if (!(key3 === "what" || key3 === "unitgate" || key3 === "systemd")) {
-                    const err59 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3, schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err59];
-                    } else {
-                      vErrors.push(err59);
-                    }
-                    errors++;
-                  }
-                }
-                if (data21.what !== void 0) {
-                  let data22 = data21.what;
-                  if (typeof data22 === "string") {
-                    if (func3(data22) > 300) {
-                      const err60 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3 + "/what", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/properties/what/maxLength", keyword: "maxLength", params: { limit: 300 }, message: "must NOT have more than 300 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err60];
-                      } else {
-                        vErrors.push(err60);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err61 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3 + "/what", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/properties/what/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err61];
-                    } else {
-                      vErrors.push(err61);
-                    }
-                    errors++;
-                  }
-                }
-                if (data21.unitgate !== void 0) {
-                  let data23 = data21.unitgate;
-                  if (typeof data23 === "string") {
-                    if (func3(data23) > 4e3) {
-                      const err62 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3 + "/unitgate", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/properties/unitgate/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err62];
-                      } else {
-                        vErrors.push(err62);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err63 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3 + "/unitgate", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/properties/unitgate/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err63];
-                    } else {
-                      vErrors.push(err63);
-                    }
-                    errors++;
-                  }
-                }
-                if (data21.systemd !== void 0) {
-                  let data24 = data21.systemd;
-                  if (typeof data24 === "string") {
-                    if (func3(data24) > 4e3) {
-                      const err64 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3 + "/systemd", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/properties/systemd/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err64];
-                      } else {
-                        vErrors.push(err64);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err65 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3 + "/systemd", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/properties/systemd/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err65];
-                    } else {
-                      vErrors.push(err65);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err66 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3, schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                if (vErrors === null) {
-                  vErrors = [err66];
-                } else {
-                  vErrors.push(err66);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err67 = { instancePath: instancePath + "/systemdAnalyze/disagreements", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-            if (vErrors === null) {
-              vErrors = [err67];
-            } else {
-              vErrors.push(err67);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err68 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-        if (vErrors === null) {
-          vErrors = [err68];
-        } else {
-          vErrors.push(err68);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err69 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-    if (vErrors === null) {
-      vErrors = [err69];
-    } else {
-      vErrors.push(err69);
-    }
-    errors++;
+function fromViolation(u, v, level, assessorFields, accepted) {
+  return {
+    unit: u.path,
+    unitId: u.unitId,
+    file: v.location.file,
+    line: v.location.line,
+    column: v.location.column,
+    side: v.location.side ?? "head",
+    ...v.location.side === "base" && v.location.headAnchor ? { headAnchor: v.location.headAnchor } : {},
+    kind: v.kind,
+    check: v.check,
+    ruleId: ruleIdOf(v.kind, v.check, assessorFields),
+    directives: v.directives,
+    level,
+    advisory: v.advisory,
+    weight: v.weight,
+    ...v.cause !== void 0 ? { cause: v.cause } : {},
+    message: v.message,
+    ...v.fix ? { fix: v.fix } : {},
+    ...v.systemdVersions ? { systemdVersions: [...v.systemdVersions] } : {},
+    ...accepted ? {
+      acceptedBy: accepted.acceptedBy,
+      note: accepted.note,
+      ...accepted.pendingApproval !== void 0 ? { pendingApproval: accepted.pendingApproval } : {}
+    } : {}
+  };
+}
+var LEVEL_ORDER = { error: 0, warning: 1, notice: 2 };
+function collectFindings(verdict2) {
+  const report = verdict2.mode === "report";
+  const version2 = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
+  const assessorFields = new Set(systemdRelease(version2).data.assessors.map((a) => a.jsonField));
+  const out = [];
+  for (const f of verdict2.runFindings ?? []) {
+    out.push({
+      unit: "",
+      unitId: "",
+      ...NO_LOCATION,
+      side: "head",
+      kind: f.kind,
+      check: f.kind,
+      ruleId: `unitgate/${f.kind}`,
+      directives: [],
+      level: report ? "warning" : f.level,
+      advisory: false,
+      weight: 0,
+      message: f.message
+    });
   }
-  validate11.errors = vErrors;
-  return errors === 0;
-}
-function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.schema === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "schema" }, message: "must have required property 'schema'" };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.tool === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "tool" }, message: "must have required property 'tool'" };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.takenAt === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "takenAt" }, message: "must have required property 'takenAt'" };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.host === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "host" }, message: "must have required property 'host'" };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.systemd === void 0) {
-      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "systemd" }, message: "must have required property 'systemd'" };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.unitTypes === void 0) {
-      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "unitTypes" }, message: "must have required property 'unitTypes'" };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.searchPath === void 0) {
-      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "searchPath" }, message: "must have required property 'searchPath'" };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.unreadableDirectories === void 0) {
-      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "unreadableDirectories" }, message: "must have required property 'unreadableDirectories'" };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    if (data.units === void 0) {
-      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "units" }, message: "must have required property 'units'" };
-      if (vErrors === null) {
-        vErrors = [err8];
-      } else {
-        vErrors.push(err8);
-      }
-      errors++;
-    }
-    for (const key0 in data) {
-      if (!func2.call(schema11.properties, key0)) {
-        const err9 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-    }
-    if (data.schema !== void 0) {
-      if ("unitgate-snapshot/1" !== data.schema) {
-        const err10 = { instancePath: instancePath + "/schema", schemaPath: "#/properties/schema/const", keyword: "const", params: { allowedValue: "unitgate-snapshot/1" }, message: "must be equal to constant" };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      }
-    }
-    if (data.tool !== void 0) {
-      let data1 = data.tool;
-      if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-        if (data1.name === void 0) {
-          const err11 = { instancePath: instancePath + "/tool", schemaPath: "#/properties/tool/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
-          if (vErrors === null) {
-            vErrors = [err11];
-          } else {
-            vErrors.push(err11);
-          }
-          errors++;
-        }
-        if (data1.version === void 0) {
-          const err12 = { instancePath: instancePath + "/tool", schemaPath: "#/properties/tool/required", keyword: "required", params: { missingProperty: "version" }, message: "must have required property 'version'" };
-          if (vErrors === null) {
-            vErrors = [err12];
-          } else {
-            vErrors.push(err12);
-          }
-          errors++;
-        }
-        for (const key1 in data1) {
-          if (!(key1 === "name" || key1 === "version")) {
-            const err13 = { instancePath: instancePath + "/tool", schemaPath: "#/properties/tool/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
-              vErrors = [err13];
-            } else {
-              vErrors.push(err13);
-            }
-            errors++;
-          }
-        }
-        if (data1.name !== void 0) {
-          if ("unitgate" !== data1.name) {
-            const err14 = { instancePath: instancePath + "/tool/name", schemaPath: "#/properties/tool/properties/name/const", keyword: "const", params: { allowedValue: "unitgate" }, message: "must be equal to constant" };
-            if (vErrors === null) {
-              vErrors = [err14];
-            } else {
-              vErrors.push(err14);
-            }
-            errors++;
-          }
-        }
-        if (data1.version !== void 0) {
-          let data3 = data1.version;
-          if (typeof data3 === "string") {
-            if (func3(data3) > 100) {
-              const err15 = { instancePath: instancePath + "/tool/version", schemaPath: "#/properties/tool/properties/version/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" };
-              if (vErrors === null) {
-                vErrors = [err15];
-              } else {
-                vErrors.push(err15);
-              }
-              errors++;
-            }
-          } else {
-            const err16 = { instancePath: instancePath + "/tool/version", schemaPath: "#/properties/tool/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err16];
-            } else {
-              vErrors.push(err16);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err17 = { instancePath: instancePath + "/tool", schemaPath: "#/properties/tool/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      }
-    }
-    if (data.takenAt !== void 0) {
-      let data4 = data.takenAt;
-      if (typeof data4 === "string") {
-        if (func3(data4) > 40) {
-          const err18 = { instancePath: instancePath + "/takenAt", schemaPath: "#/properties/takenAt/maxLength", keyword: "maxLength", params: { limit: 40 }, message: "must NOT have more than 40 characters" };
-          if (vErrors === null) {
-            vErrors = [err18];
-          } else {
-            vErrors.push(err18);
-          }
-          errors++;
-        }
-      } else {
-        const err19 = { instancePath: instancePath + "/takenAt", schemaPath: "#/properties/takenAt/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err19];
-        } else {
-          vErrors.push(err19);
-        }
-        errors++;
-      }
-    }
-    if (data.host !== void 0) {
-      let data5 = data.host;
-      if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
-        if (data5.name === void 0) {
-          const err20 = { instancePath: instancePath + "/host", schemaPath: "#/properties/host/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
-          if (vErrors === null) {
-            vErrors = [err20];
-          } else {
-            vErrors.push(err20);
-          }
-          errors++;
-        }
-        if (data5.root === void 0) {
-          const err21 = { instancePath: instancePath + "/host", schemaPath: "#/properties/host/required", keyword: "required", params: { missingProperty: "root" }, message: "must have required property 'root'" };
-          if (vErrors === null) {
-            vErrors = [err21];
-          } else {
-            vErrors.push(err21);
-          }
-          errors++;
-        }
-        for (const key2 in data5) {
-          if (!(key2 === "name" || key2 === "root")) {
-            const err22 = { instancePath: instancePath + "/host", schemaPath: "#/properties/host/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
-              vErrors = [err22];
-            } else {
-              vErrors.push(err22);
-            }
-            errors++;
-          }
-        }
-        if (data5.name !== void 0) {
-          let data6 = data5.name;
-          if (typeof data6 !== "string" && data6 !== null) {
-            const err23 = { instancePath: instancePath + "/host/name", schemaPath: "#/properties/host/properties/name/type", keyword: "type", params: { type: schema11.properties.host.properties.name.type }, message: "must be string,null" };
-            if (vErrors === null) {
-              vErrors = [err23];
-            } else {
-              vErrors.push(err23);
-            }
-            errors++;
-          }
-          if (typeof data6 === "string") {
-            if (func3(data6) > 255) {
-              const err24 = { instancePath: instancePath + "/host/name", schemaPath: "#/properties/host/properties/name/maxLength", keyword: "maxLength", params: { limit: 255 }, message: "must NOT have more than 255 characters" };
-              if (vErrors === null) {
-                vErrors = [err24];
-              } else {
-                vErrors.push(err24);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data5.root !== void 0) {
-          let data7 = data5.root;
-          if (typeof data7 === "string") {
-            if (func3(data7) > 4096) {
-              const err25 = { instancePath: instancePath + "/host/root", schemaPath: "#/properties/host/properties/root/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
-              if (vErrors === null) {
-                vErrors = [err25];
-              } else {
-                vErrors.push(err25);
-              }
-              errors++;
-            }
-          } else {
-            const err26 = { instancePath: instancePath + "/host/root", schemaPath: "#/properties/host/properties/root/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err26];
-            } else {
-              vErrors.push(err26);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err27 = { instancePath: instancePath + "/host", schemaPath: "#/properties/host/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-        if (vErrors === null) {
-          vErrors = [err27];
-        } else {
-          vErrors.push(err27);
-        }
-        errors++;
-      }
-    }
-    if (data.systemd !== void 0) {
-      let data8 = data.systemd;
-      if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
-        if (data8.detected === void 0) {
-          const err28 = { instancePath: instancePath + "/systemd", schemaPath: "#/properties/systemd/required", keyword: "required", params: { missingProperty: "detected" }, message: "must have required property 'detected'" };
-          if (vErrors === null) {
-            vErrors = [err28];
-          } else {
-            vErrors.push(err28);
-          }
-          errors++;
-        }
-        if (data8.scoredWith === void 0) {
-          const err29 = { instancePath: instancePath + "/systemd", schemaPath: "#/properties/systemd/required", keyword: "required", params: { missingProperty: "scoredWith" }, message: "must have required property 'scoredWith'" };
-          if (vErrors === null) {
-            vErrors = [err29];
-          } else {
-            vErrors.push(err29);
-          }
-          errors++;
-        }
-        if (data8.differs === void 0) {
-          const err30 = { instancePath: instancePath + "/systemd", schemaPath: "#/properties/systemd/required", keyword: "required", params: { missingProperty: "differs" }, message: "must have required property 'differs'" };
-          if (vErrors === null) {
-            vErrors = [err30];
-          } else {
-            vErrors.push(err30);
-          }
-          errors++;
-        }
-        if (data8.reason === void 0) {
-          const err31 = { instancePath: instancePath + "/systemd", schemaPath: "#/properties/systemd/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
-          if (vErrors === null) {
-            vErrors = [err31];
-          } else {
-            vErrors.push(err31);
-          }
-          errors++;
-        }
-        for (const key3 in data8) {
-          if (!(key3 === "detected" || key3 === "scoredWith" || key3 === "differs" || key3 === "reason")) {
-            const err32 = { instancePath: instancePath + "/systemd", schemaPath: "#/properties/systemd/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
-              vErrors = [err32];
-            } else {
-              vErrors.push(err32);
-            }
-            errors++;
-          }
-        }
-        if (data8.detected !== void 0) {
-          let data9 = data8.detected;
-          if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
-            if (data9.major === void 0) {
-              const err33 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/required", keyword: "required", params: { missingProperty: "major" }, message: "must have required property 'major'" };
-              if (vErrors === null) {
-                vErrors = [err33];
-              } else {
-                vErrors.push(err33);
-              }
-              errors++;
-            }
-            if (data9.full === void 0) {
-              const err34 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/required", keyword: "required", params: { missingProperty: "full" }, message: "must have required property 'full'" };
-              if (vErrors === null) {
-                vErrors = [err34];
-              } else {
-                vErrors.push(err34);
-              }
-              errors++;
-            }
-            if (data9.source === void 0) {
-              const err35 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/required", keyword: "required", params: { missingProperty: "source" }, message: "must have required property 'source'" };
-              if (vErrors === null) {
-                vErrors = [err35];
-              } else {
-                vErrors.push(err35);
-              }
-              errors++;
-            }
-            if (data9.evidence === void 0) {
-              const err36 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/required", keyword: "required", params: { missingProperty: "evidence" }, message: "must have required property 'evidence'" };
-              if (vErrors === null) {
-                vErrors = [err36];
-              } else {
-                vErrors.push(err36);
-              }
-              errors++;
-            }
-            if (data9.notes === void 0) {
-              const err37 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/required", keyword: "required", params: { missingProperty: "notes" }, message: "must have required property 'notes'" };
-              if (vErrors === null) {
-                vErrors = [err37];
-              } else {
-                vErrors.push(err37);
-              }
-              errors++;
-            }
-            for (const key4 in data9) {
-              if (!(key4 === "major" || key4 === "full" || key4 === "source" || key4 === "evidence" || key4 === "notes")) {
-                const err38 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
-                if (vErrors === null) {
-                  vErrors = [err38];
-                } else {
-                  vErrors.push(err38);
-                }
-                errors++;
-              }
-            }
-            if (data9.major !== void 0) {
-              let data10 = data9.major;
-              if (!(typeof data10 == "number" && (!(data10 % 1) && !isNaN(data10)) && isFinite(data10)) && data10 !== null) {
-                const err39 = { instancePath: instancePath + "/systemd/detected/major", schemaPath: "#/properties/systemd/properties/detected/properties/major/type", keyword: "type", params: { type: schema11.properties.systemd.properties.detected.properties.major.type }, message: "must be integer,null" };
-                if (vErrors === null) {
-                  vErrors = [err39];
-                } else {
-                  vErrors.push(err39);
-                }
-                errors++;
-              }
-              if (typeof data10 == "number" && isFinite(data10)) {
-                if (data10 < 1 || isNaN(data10)) {
-                  const err40 = { instancePath: instancePath + "/systemd/detected/major", schemaPath: "#/properties/systemd/properties/detected/properties/major/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
-                  if (vErrors === null) {
-                    vErrors = [err40];
-                  } else {
-                    vErrors.push(err40);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data9.full !== void 0) {
-              let data11 = data9.full;
-              if (typeof data11 !== "string" && data11 !== null) {
-                const err41 = { instancePath: instancePath + "/systemd/detected/full", schemaPath: "#/properties/systemd/properties/detected/properties/full/type", keyword: "type", params: { type: schema11.properties.systemd.properties.detected.properties.full.type }, message: "must be string,null" };
-                if (vErrors === null) {
-                  vErrors = [err41];
-                } else {
-                  vErrors.push(err41);
-                }
-                errors++;
-              }
-              if (typeof data11 === "string") {
-                if (func3(data11) > 200) {
-                  const err42 = { instancePath: instancePath + "/systemd/detected/full", schemaPath: "#/properties/systemd/properties/detected/properties/full/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err42];
-                  } else {
-                    vErrors.push(err42);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data9.source !== void 0) {
-              let data12 = data9.source;
-              if (!(data12 === "libsystemd-shared" || data12 === "dpkg-status" || data12 === "unknown")) {
-                const err43 = { instancePath: instancePath + "/systemd/detected/source", schemaPath: "#/properties/systemd/properties/detected/properties/source/enum", keyword: "enum", params: { allowedValues: schema11.properties.systemd.properties.detected.properties.source.enum }, message: "must be equal to one of the allowed values" };
-                if (vErrors === null) {
-                  vErrors = [err43];
-                } else {
-                  vErrors.push(err43);
-                }
-                errors++;
-              }
-            }
-            if (data9.evidence !== void 0) {
-              let data13 = data9.evidence;
-              if (typeof data13 !== "string" && data13 !== null) {
-                const err44 = { instancePath: instancePath + "/systemd/detected/evidence", schemaPath: "#/properties/systemd/properties/detected/properties/evidence/type", keyword: "type", params: { type: schema11.properties.systemd.properties.detected.properties.evidence.type }, message: "must be string,null" };
-                if (vErrors === null) {
-                  vErrors = [err44];
-                } else {
-                  vErrors.push(err44);
-                }
-                errors++;
-              }
-              if (typeof data13 === "string") {
-                if (func3(data13) > 4096) {
-                  const err45 = { instancePath: instancePath + "/systemd/detected/evidence", schemaPath: "#/properties/systemd/properties/detected/properties/evidence/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err45];
-                  } else {
-                    vErrors.push(err45);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data9.notes !== void 0) {
-              let data14 = data9.notes;
-              if (Array.isArray(data14)) {
-                if (data14.length > 100) {
-                  const err46 = { instancePath: instancePath + "/systemd/detected/notes", schemaPath: "#/properties/systemd/properties/detected/properties/notes/maxItems", keyword: "maxItems", params: { limit: 100 }, message: "must NOT have more than 100 items" };
-                  if (vErrors === null) {
-                    vErrors = [err46];
-                  } else {
-                    vErrors.push(err46);
-                  }
-                  errors++;
-                }
-                const len0 = data14.length;
-                for (let i0 = 0; i0 < len0; i0++) {
-                  let data15 = data14[i0];
-                  if (typeof data15 === "string") {
-                    if (func3(data15) > 4096) {
-                      const err47 = { instancePath: instancePath + "/systemd/detected/notes/" + i0, schemaPath: "#/properties/systemd/properties/detected/properties/notes/items/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
-                      if (vErrors === null) {
-                        vErrors = [err47];
-                      } else {
-                        vErrors.push(err47);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err48 = { instancePath: instancePath + "/systemd/detected/notes/" + i0, schemaPath: "#/properties/systemd/properties/detected/properties/notes/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err48];
-                    } else {
-                      vErrors.push(err48);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err49 = { instancePath: instancePath + "/systemd/detected/notes", schemaPath: "#/properties/systemd/properties/detected/properties/notes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err49];
-                } else {
-                  vErrors.push(err49);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err50 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-            if (vErrors === null) {
-              vErrors = [err50];
-            } else {
-              vErrors.push(err50);
-            }
-            errors++;
-          }
-        }
-        if (data8.scoredWith !== void 0) {
-          let data16 = data8.scoredWith;
-          if (!(typeof data16 == "number" && (!(data16 % 1) && !isNaN(data16)) && isFinite(data16))) {
-            const err51 = { instancePath: instancePath + "/systemd/scoredWith", schemaPath: "#/properties/systemd/properties/scoredWith/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-            if (vErrors === null) {
-              vErrors = [err51];
-            } else {
-              vErrors.push(err51);
-            }
-            errors++;
-          }
-          if (typeof data16 == "number" && isFinite(data16)) {
-            if (data16 < 1 || isNaN(data16)) {
-              const err52 = { instancePath: instancePath + "/systemd/scoredWith", schemaPath: "#/properties/systemd/properties/scoredWith/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
-              if (vErrors === null) {
-                vErrors = [err52];
-              } else {
-                vErrors.push(err52);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data8.differs !== void 0) {
-          if (typeof data8.differs !== "boolean") {
-            const err53 = { instancePath: instancePath + "/systemd/differs", schemaPath: "#/properties/systemd/properties/differs/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-            if (vErrors === null) {
-              vErrors = [err53];
-            } else {
-              vErrors.push(err53);
-            }
-            errors++;
-          }
-        }
-        if (data8.reason !== void 0) {
-          let data18 = data8.reason;
-          if (typeof data18 === "string") {
-            if (func3(data18) > 1e3) {
-              const err54 = { instancePath: instancePath + "/systemd/reason", schemaPath: "#/properties/systemd/properties/reason/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters" };
-              if (vErrors === null) {
-                vErrors = [err54];
-              } else {
-                vErrors.push(err54);
-              }
-              errors++;
-            }
-          } else {
-            const err55 = { instancePath: instancePath + "/systemd/reason", schemaPath: "#/properties/systemd/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err55];
-            } else {
-              vErrors.push(err55);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err56 = { instancePath: instancePath + "/systemd", schemaPath: "#/properties/systemd/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-        if (vErrors === null) {
-          vErrors = [err56];
-        } else {
-          vErrors.push(err56);
-        }
-        errors++;
-      }
-    }
-    if (data.unitTypes !== void 0) {
-      let data19 = data.unitTypes;
-      if (Array.isArray(data19)) {
-        if (data19.length > 20) {
-          const err57 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items" };
-          if (vErrors === null) {
-            vErrors = [err57];
-          } else {
-            vErrors.push(err57);
-          }
-          errors++;
-        }
-        const len1 = data19.length;
-        for (let i1 = 0; i1 < len1; i1++) {
-          let data20 = data19[i1];
-          if (typeof data20 === "string") {
-            if (!pattern0.test(data20)) {
-              const err58 = { instancePath: instancePath + "/unitTypes/" + i1, schemaPath: "#/properties/unitTypes/items/pattern", keyword: "pattern", params: { pattern: "^\\.[a-z]+$" }, message: 'must match pattern "^\\.[a-z]+$"' };
-              if (vErrors === null) {
-                vErrors = [err58];
-              } else {
-                vErrors.push(err58);
-              }
-              errors++;
-            }
-          } else {
-            const err59 = { instancePath: instancePath + "/unitTypes/" + i1, schemaPath: "#/properties/unitTypes/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err59];
-            } else {
-              vErrors.push(err59);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err60 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
-          vErrors = [err60];
-        } else {
-          vErrors.push(err60);
-        }
-        errors++;
-      }
-    }
-    if (data.searchPath !== void 0) {
-      let data21 = data.searchPath;
-      if (Array.isArray(data21)) {
-        if (data21.length > 100) {
-          const err61 = { instancePath: instancePath + "/searchPath", schemaPath: "#/properties/searchPath/maxItems", keyword: "maxItems", params: { limit: 100 }, message: "must NOT have more than 100 items" };
-          if (vErrors === null) {
-            vErrors = [err61];
-          } else {
-            vErrors.push(err61);
-          }
-          errors++;
-        }
-        const len2 = data21.length;
-        for (let i2 = 0; i2 < len2; i2++) {
-          let data22 = data21[i2];
-          if (typeof data22 === "string") {
-            if (func3(data22) > 4096) {
-              const err62 = { instancePath: instancePath + "/searchPath/" + i2, schemaPath: "#/properties/searchPath/items/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
-              if (vErrors === null) {
-                vErrors = [err62];
-              } else {
-                vErrors.push(err62);
-              }
-              errors++;
-            }
-          } else {
-            const err63 = { instancePath: instancePath + "/searchPath/" + i2, schemaPath: "#/properties/searchPath/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err63];
-            } else {
-              vErrors.push(err63);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err64 = { instancePath: instancePath + "/searchPath", schemaPath: "#/properties/searchPath/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
-          vErrors = [err64];
-        } else {
-          vErrors.push(err64);
-        }
-        errors++;
-      }
-    }
-    if (data.unreadableDirectories !== void 0) {
-      let data23 = data.unreadableDirectories;
-      if (Array.isArray(data23)) {
-        if (data23.length > 100) {
-          const err65 = { instancePath: instancePath + "/unreadableDirectories", schemaPath: "#/properties/unreadableDirectories/maxItems", keyword: "maxItems", params: { limit: 100 }, message: "must NOT have more than 100 items" };
-          if (vErrors === null) {
-            vErrors = [err65];
-          } else {
-            vErrors.push(err65);
-          }
-          errors++;
-        }
-        const len3 = data23.length;
-        for (let i3 = 0; i3 < len3; i3++) {
-          let data24 = data23[i3];
-          if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
-            if (data24.path === void 0) {
-              const err66 = { instancePath: instancePath + "/unreadableDirectories/" + i3, schemaPath: "#/properties/unreadableDirectories/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
-              if (vErrors === null) {
-                vErrors = [err66];
-              } else {
-                vErrors.push(err66);
-              }
-              errors++;
-            }
-            if (data24.error === void 0) {
-              const err67 = { instancePath: instancePath + "/unreadableDirectories/" + i3, schemaPath: "#/properties/unreadableDirectories/items/required", keyword: "required", params: { missingProperty: "error" }, message: "must have required property 'error'" };
-              if (vErrors === null) {
-                vErrors = [err67];
-              } else {
-                vErrors.push(err67);
-              }
-              errors++;
-            }
-            for (const key5 in data24) {
-              if (!(key5 === "path" || key5 === "error")) {
-                const err68 = { instancePath: instancePath + "/unreadableDirectories/" + i3, schemaPath: "#/properties/unreadableDirectories/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
-                if (vErrors === null) {
-                  vErrors = [err68];
-                } else {
-                  vErrors.push(err68);
-                }
-                errors++;
-              }
-            }
-            if (data24.path !== void 0) {
-              let data25 = data24.path;
-              if (typeof data25 === "string") {
-                if (func3(data25) > 4096) {
-                  const err69 = { instancePath: instancePath + "/unreadableDirectories/" + i3 + "/path", schemaPath: "#/properties/unreadableDirectories/items/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err69];
-                  } else {
-                    vErrors.push(err69);
-                  }
-                  errors++;
-                }
-              } else {
-                const err70 = { instancePath: instancePath + "/unreadableDirectories/" + i3 + "/path", schemaPath: "#/properties/unreadableDirectories/items/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err70];
-                } else {
-                  vErrors.push(err70);
-                }
-                errors++;
-              }
-            }
-            if (data24.error !== void 0) {
-              let data26 = data24.error;
-              if (typeof data26 === "string") {
-                if (func3(data26) > 1e3) {
-                  const err71 = { instancePath: instancePath + "/unreadableDirectories/" + i3 + "/error", schemaPath: "#/properties/unreadableDirectories/items/properties/error/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters" };
-                  if (vErrors === null) {
-                    vErrors = [err71];
-                  } else {
-                    vErrors.push(err71);
-                  }
-                  errors++;
-                }
-              } else {
-                const err72 = { instancePath: instancePath + "/unreadableDirectories/" + i3 + "/error", schemaPath: "#/properties/unreadableDirectories/items/properties/error/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
-                  vErrors = [err72];
-                } else {
-                  vErrors.push(err72);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err73 = { instancePath: instancePath + "/unreadableDirectories/" + i3, schemaPath: "#/properties/unreadableDirectories/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-            if (vErrors === null) {
-              vErrors = [err73];
-            } else {
-              vErrors.push(err73);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err74 = { instancePath: instancePath + "/unreadableDirectories", schemaPath: "#/properties/unreadableDirectories/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
-          vErrors = [err74];
-        } else {
-          vErrors.push(err74);
-        }
-        errors++;
-      }
-    }
-    if (data.units !== void 0) {
-      let data27 = data.units;
-      if (Array.isArray(data27)) {
-        if (data27.length > 1e5) {
-          const err75 = { instancePath: instancePath + "/units", schemaPath: "#/properties/units/maxItems", keyword: "maxItems", params: { limit: 1e5 }, message: "must NOT have more than 100000 items" };
-          if (vErrors === null) {
-            vErrors = [err75];
-          } else {
-            vErrors.push(err75);
-          }
-          errors++;
-        }
-        const len4 = data27.length;
-        for (let i4 = 0; i4 < len4; i4++) {
-          if (!validate11(data27[i4], { instancePath: instancePath + "/units/" + i4, parentData: data27, parentDataProperty: i4, rootData })) {
-            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err76 = { instancePath: instancePath + "/units", schemaPath: "#/properties/units/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
-          vErrors = [err76];
-        } else {
-          vErrors.push(err76);
-        }
-        errors++;
-      }
-    }
-    if (data.systemdAnalyze !== void 0) {
-      let data29 = data.systemdAnalyze;
-      if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
-        if (data29.version === void 0) {
-          const err77 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/required", keyword: "required", params: { missingProperty: "version" }, message: "must have required property 'version'" };
-          if (vErrors === null) {
-            vErrors = [err77];
-          } else {
-            vErrors.push(err77);
-          }
-          errors++;
-        }
-        if (data29.error === void 0) {
-          const err78 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/required", keyword: "required", params: { missingProperty: "error" }, message: "must have required property 'error'" };
-          if (vErrors === null) {
-            vErrors = [err78];
-          } else {
-            vErrors.push(err78);
-          }
-          errors++;
-        }
-        for (const key6 in data29) {
-          if (!(key6 === "version" || key6 === "error")) {
-            const err79 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
-              vErrors = [err79];
-            } else {
-              vErrors.push(err79);
-            }
-            errors++;
-          }
-        }
-        if (data29.version !== void 0) {
-          let data30 = data29.version;
-          if (typeof data30 !== "string" && data30 !== null) {
-            const err80 = { instancePath: instancePath + "/systemdAnalyze/version", schemaPath: "#/properties/systemdAnalyze/properties/version/type", keyword: "type", params: { type: schema11.properties.systemdAnalyze.properties.version.type }, message: "must be string,null" };
-            if (vErrors === null) {
-              vErrors = [err80];
-            } else {
-              vErrors.push(err80);
-            }
-            errors++;
-          }
-          if (typeof data30 === "string") {
-            if (func3(data30) > 1e3) {
-              const err81 = { instancePath: instancePath + "/systemdAnalyze/version", schemaPath: "#/properties/systemdAnalyze/properties/version/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters" };
-              if (vErrors === null) {
-                vErrors = [err81];
-              } else {
-                vErrors.push(err81);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data29.error !== void 0) {
-          let data31 = data29.error;
-          if (typeof data31 !== "string" && data31 !== null) {
-            const err82 = { instancePath: instancePath + "/systemdAnalyze/error", schemaPath: "#/properties/systemdAnalyze/properties/error/type", keyword: "type", params: { type: schema11.properties.systemdAnalyze.properties.error.type }, message: "must be string,null" };
-            if (vErrors === null) {
-              vErrors = [err82];
-            } else {
-              vErrors.push(err82);
-            }
-            errors++;
-          }
-          if (typeof data31 === "string") {
-            if (func3(data31) > 4e3) {
-              const err83 = { instancePath: instancePath + "/systemdAnalyze/error", schemaPath: "#/properties/systemdAnalyze/properties/error/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" };
-              if (vErrors === null) {
-                vErrors = [err83];
-              } else {
-                vErrors.push(err83);
-              }
-              errors++;
-            }
-          }
-        }
-      } else {
-        const err84 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-        if (vErrors === null) {
-          vErrors = [err84];
-        } else {
-          vErrors.push(err84);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err85 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-    if (vErrors === null) {
-      vErrors = [err85];
-    } else {
-      vErrors.push(err85);
-    }
-    errors++;
-  }
-  validate10.errors = vErrors;
-  return errors === 0;
-}
-
-// src/core/drift/snapshot-types.ts
-var SNAPSHOT_FORMAT = "unitgate-snapshot/1";
-var MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
-
-// src/core/drift/parse-snapshot.ts
-var validateSnapshot = validate;
-function pathOf(pointer2) {
-  if (pointer2 === "") return [];
-  return pointer2.slice(1).split("/").map((raw) => raw.replace(/~1/g, "/").replace(/~0/g, "~")).map((k) => /^\d+$/.test(k) ? Number(k) : k);
-}
-function mostTelling(errors) {
-  const concrete = errors.filter((e) => e.keyword !== "oneOf" && e.keyword !== "anyOf");
-  const pool = concrete.length > 0 ? concrete : errors;
-  return [...pool].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
-}
-function describe(e) {
-  const path = pathOf(e.instancePath);
-  const params = e.params;
-  switch (e.keyword) {
-    case "additionalProperties":
-      return { path: [...path, String(params.additionalProperty)], message: "unknown key" };
-    case "required":
-      return { path, message: `missing required key '${String(params.missingProperty)}'` };
-    case "const":
-      return { path, message: `must be ${JSON.stringify(params.allowedValue)}` };
-    case "enum":
-      return {
-        path,
-        message: `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`
-      };
-    default:
-      return { path, message: e.message ?? `fails the schema keyword '${e.keyword}'` };
-  }
-}
-function parseSnapshot(text2, fileName) {
-  const fail2 = (path, message, line) => ({
-    ok: false,
-    message: `${fileName}${line !== void 0 ? `:${line}` : ""}: ${formatJsonPath(path)}: ${message}`
-  });
-  const parsed = parseJsonDocument(text2);
-  if (!parsed.ok) return fail2([], `not valid JSON: ${parsed.message}`, parsed.position.line);
-  const { value, positions } = parsed.document;
-  const schema = value?.schema;
-  if (typeof value === "object" && value !== null && schema !== SNAPSHOT_FORMAT)
-    return fail2(
-      ["schema"],
-      `not a unitgate snapshot of this format (expected "${SNAPSHOT_FORMAT}", found ${JSON.stringify(schema ?? null)})`
-    );
-  if (!validateSnapshot(value)) {
-    const e = mostTelling(validateSnapshot.errors ?? []);
-    if (!e) return fail2([], "does not match the snapshot schema");
-    const d2 = describe(e);
-    return fail2(d2.path, d2.message, positions.get(formatJsonPath(d2.path))?.line);
-  }
-  const scored2 = value.systemd.scoredWith;
-  if (!isSupportedVersion(scored2))
-    return fail2(
-      ["systemd", "scoredWith"],
-      `scored for systemd ${scored2}, which this unitgate does not score (it scores ${SUPPORTED_VERSIONS.join(", ")})`
-    );
-  return { ok: true, snapshot: value };
-}
-
-// src/core/gate/scope.ts
-var import_path5 = require("path");
-
-// src/core/policy/match-glob.ts
-var import_posix = __toESM(require_posix());
-var OPTIONS = {
-  dot: true,
-  noextglob: true,
-  nonegate: true,
-  posix: true,
-  strictSlashes: true,
-  debug: true
-  // an invalid regular expression throws instead of silently matching nothing
-};
-function classEnd(glob, open2) {
-  let k = open2 + 1;
-  if (glob[k] === "!" || glob[k] === "^") k++;
-  if (glob[k] === "]") k++;
-  for (; k < glob.length; k++) {
-    if (glob[k] === "\\") k++;
-    else if (glob[k] === "]") return k;
-  }
-  return -1;
-}
-function groupEnd(glob, open2) {
-  let depth = 0;
-  for (let k = open2; k < glob.length; k++) {
-    if (glob[k] === "\\") k++;
-    else if (glob[k] === "{") depth++;
-    else if (glob[k] === "}" && --depth === 0) return k;
-  }
-  return -1;
-}
-function hasAlternatives(body) {
-  let depth = 0;
-  for (let k = 0; k < body.length; k++) {
-    if (body[k] === "\\") k++;
-    else if (body[k] === "{") depth++;
-    else if (body[k] === "}") depth--;
-    else if (body[k] === "," && depth === 0) return true;
-  }
-  return false;
-}
-function translate(glob) {
-  let out = "";
-  const groups2 = [];
-  let segmentStart = true;
-  for (let k = 0; k < glob.length; k++) {
-    const c = glob[k];
-    const group = groups2[groups2.length - 1];
-    const startsHere = segmentStart;
-    segmentStart = false;
-    if (c === "\\") {
-      k++;
-      const quoted = glob[k] ?? "\\";
-      if (groups2.length > 0 && (quoted === "{" || quoted === "}"))
-        throw new Error("a literal brace inside {…} is not supported");
-      if (quoted === "\\") throw new Error("a literal backslash is not supported (match it with `?`)");
-      out += `\\${quoted}`;
-    } else if (c === "/") {
-      out += "/";
-      segmentStart = true;
-    } else if (c === "*") {
-      let run2 = 1;
-      while (glob[k + run2] === "*") run2++;
-      const next = glob[k + run2];
-      const endsSegment = next === "/" || next === void 0 || group !== void 0 && (next === "," || k + run2 === group.end);
-      if (run2 === 2 && startsHere && endsSegment) {
-        if (group !== void 0)
-          throw new Error("`**` inside {…} is not supported: write the alternatives out");
-        if (next === "/") {
-          if (!out.endsWith("**/")) out += "**/";
-          k += run2;
-          segmentStart = true;
-          continue;
-        }
-        out += "**/*";
-      } else {
-        out += "*";
-      }
-      k += run2 - 1;
-    } else if (c === "[" && group !== void 0 && !/^[^,{}]*$/.test(glob.slice(k, classEnd(glob, k) + 1 || group.end))) {
-      throw new Error("a `[` inside {…} that does not close a class free of `,{}` is not supported");
-    } else if (c === "[" && classEnd(glob, k) !== -1) {
-      const end = classEnd(glob, k);
-      const body = glob.slice(k + 1, end);
-      if (/[\\"]|\[:/.test(body))
-        throw new Error(`[${body}]: a backslash, a quote or \`[:\` in a class is not supported`);
-      out += `[${body}]`;
-      k = end;
-    } else if (c === "{" && groupEnd(glob, k) !== -1 && hasAlternatives(glob.slice(k + 1, groupEnd(glob, k)))) {
-      groups2.push({ end: groupEnd(glob, k), segmentStart: startsHere });
-      out += "{";
-      segmentStart = startsHere;
-    } else if (group !== void 0 && c === ",") {
-      out += ",";
-      segmentStart = group.segmentStart;
-    } else if (group !== void 0 && k === group.end) {
-      groups2.pop();
-      out += "}";
-    } else if (group !== void 0 && (c === "{" || c === "}")) {
-      throw new Error("a literal brace inside {…} is not supported");
-    } else if (c === "?") {
-      out += "?";
-    } else {
-      out += /[A-Za-z0-9_.@-]/.test(c) ? c : `\\${c}`;
-    }
+  for (const u of verdict2.units) {
+    const unitFindings = [];
+    for (const v of u.violations)
+      unitFindings.push(fromViolation(u, v, v.advisory || report ? "warning" : "error", assessorFields));
+    for (const a of u.accepted) unitFindings.push(fromViolation(u, a.violation, "notice", assessorFields, a));
+    unitFindings.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
+    out.push(...unitFindings);
   }
   return out;
 }
-var cache = /* @__PURE__ */ new Map();
-function compile(glob) {
-  let re = cache.get(glob);
-  if (!re) {
-    const rooted = glob.replace(/^(?:\.\/|\/)+/, "");
-    try {
-      if (rooted === "") throw new Error("it names no path");
-      re = import_posix.default.makeRe(translate(rooted), OPTIONS);
-    } catch (e) {
-      re = new Error(`invalid glob "${glob}": ${e instanceof Error ? e.message : String(e)}`);
-    }
-    cache.set(glob, re);
+function isUnitFinding(f) {
+  return f.unit !== "";
+}
+function findingsByUnit(findings) {
+  const by = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    if (!isUnitFinding(f)) continue;
+    const list = by.get(f.unit);
+    if (list) list.push(f);
+    else by.set(f.unit, [f]);
   }
-  return re;
+  return by;
 }
-function globError(glob) {
-  const re = compile(glob);
-  return re instanceof Error ? re.message : void 0;
-}
-function matchesGlob(glob, subject) {
-  const re = compile(glob);
-  if (re instanceof Error) throw re;
-  return re.test(subject.replace(/^(?:\.\/)+/, ""));
+function locationOf(f) {
+  return {
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    ...f.side === "base" ? { side: "base" } : {},
+    ...f.headAnchor ? { headAnchor: f.headAnchor } : {}
+  };
 }
 
-// src/core/policy/resolve-profile.ts
-var PROFILE_COMMENT = /^([ \t]*[#;][ \t]*unitgate:[ \t]*profile\b)(.*)$/;
-var PROFILE_VALUE = /^[ \t]*=[ \t]*([A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*$/;
-function findProfileComments(repoPath, files) {
-  const found = [];
-  for (const f of files) {
-    const { path, text: text2 } = typeof f === "string" ? { path: repoPath, text: f } : f;
-    text2.split("\n").forEach((raw, index) => {
-      const line = raw.replace(/\r$/, "");
-      const m = PROFILE_COMMENT.exec(line);
-      if (!m) return;
-      const prefix = m[1];
-      const value = PROFILE_VALUE.exec(m[2]);
-      const name = value?.[1];
-      const column = name !== void 0 ? line.indexOf(name, prefix.length) + 1 : prefix.length + 1;
-      found.push({
-        ...name !== void 0 ? { name } : {},
-        location: { file: path, line: index + 1, column }
-      });
+// src/core/security/assessor-knowledge.ts
+var ALWAYS_ASK = { takesAway: [], appliedWhenProfileForbids: false };
+var IP = ["AF_INET", "AF_INET6"];
+function flagRow(directive, flag, explanation, impliedBy = []) {
+  return {
+    reads: [directive, ...impliedBy],
+    flags: { [directive]: flag },
+    fix: { directives: [`${directive}=yes`], explanation }
+  };
+}
+function capabilityRow(...droppedBy) {
+  return {
+    reads: ["CapabilityBoundingSet", ...droppedBy],
+    fix: (row, data) => {
+      const names = (row.capabilityBits ?? []).map((bit) => capabilityName(bit, data));
+      return {
+        directives: [`CapabilityBoundingSet=~${names.join(" ")}`],
+        explanation: `Drops ${names.join(", ")} from the capability bounding set; if the service really needs ${names.length === 1 ? "it" : "them"}, record an accepted deviation instead.`
+      };
+    }
+  };
+}
+function capabilityName(bit, data) {
+  const name = Object.keys(data.capabilities).find((n) => data.capabilities[n] === bit);
+  if (name === void 0) throw new Error(`systemd ${data.version} has no capability ${bit}`);
+  return name;
+}
+var NAMESPACE_ROW = {
+  reads: ["RestrictNamespaces"],
+  fix: (row) => ({
+    directives: [`RestrictNamespaces=~${row.namespace ?? ""}`],
+    explanation: `Forbids the service to create ${row.namespace ?? ""} namespaces (\`RestrictNamespaces=yes\` forbids all kinds).`
+  })
+};
+var SYSCALL_FILTER_ROW = {
+  reads: ["SystemCallFilter"],
+  fix: (row) => ({
+    directives: [`SystemCallFilter=~${row.syscallGroup ?? ""}`],
+    explanation: `Denies the ${row.syscallGroup ?? ""} system calls (a stricter base is \`SystemCallFilter=@system-service\` followed by \`SystemCallFilter=~@privileged @resources\`).`
+  })
+};
+var SYSTEM_SERVICE_FILTER_ROW = {
+  reads: ["SystemCallFilter"],
+  fix: {
+    directives: ["SystemCallFilter=@system-service", "SystemCallFilter=~@privileged @resources"],
+    explanation: "Allows only the system calls of ordinary system services and then removes the privileged and resource-control ones; a service that fails with SIGSYS needs the missing group added to the allow list."
+  }
+};
+function addressFamilyRow(families, explanation, judgement) {
+  return {
+    reads: ["RestrictAddressFamilies"],
+    fix: { directives: [`RestrictAddressFamilies=~${families}`], explanation },
+    ...judgement ? { judgement } : {}
+  };
+}
+var KNOWLEDGE = {
+  UserOrDynamicUser: {
+    reads: ["User", "DynamicUser"],
+    flags: { DynamicUser: (s) => s.dynamicUser },
+    fix: {
+      directives: ["DynamicUser=yes"],
+      explanation: "Needs a judgement: runs the service as a transient user allocated at start (state belongs in StateDirectory=); if it must own files or talk to peers as a fixed identity, set User= to a dedicated system account instead (never `nobody`)."
+    },
+    judgement: ALWAYS_ASK
+  },
+  SupplementaryGroups: {
+    reads: ["SupplementaryGroups", "User", "DynamicUser"],
+    fix: {
+      directives: ["SupplementaryGroups="],
+      explanation: "Empties the supplementary group list, so the service user gets no extra group access (the row only applies to services that do not run as root)."
+    }
+  },
+  PrivateDevices: flagRow(
+    "PrivateDevices",
+    (s) => s.privateDevices,
+    "Gives the service a private /dev with only pseudo devices (null, zero, random…); not for services that drive hardware."
+  ),
+  PrivateMounts: flagRow(
+    "PrivateMounts",
+    (s) => s.privateMounts !== false,
+    "Runs the service in its own mount namespace so mounts it makes stay invisible to the host."
+  ),
+  PrivateNetwork: {
+    ...flagRow(
+      "PrivateNetwork",
+      (s) => s.privateNetwork,
+      "Cuts the service off from every network but a private loopback; only for services that need no network (otherwise record an accepted deviation and restrict it with IPAddressDeny= and RestrictAddressFamilies=)."
+    ),
+    judgement: { takesAway: IP, appliedWhenProfileForbids: true }
+  },
+  PrivateTmp: flagRow(
+    "PrivateTmp",
+    (s) => s.privateTmp !== "no",
+    "Gives the service its own /tmp and /var/tmp, so it cannot see or plant other programs’ temporary files.",
+    ["DynamicUser"]
+  ),
+  PrivateUsers: flagRow(
+    "PrivateUsers",
+    (s) => s.privateUsers !== "no",
+    "Runs the service in a user namespace that maps only root and its own user; not for services that switch users themselves."
+  ),
+  ProtectControlGroups: flagRow(
+    "ProtectControlGroups",
+    (s) => s.protectControlGroups !== "no",
+    "Makes the control group file system read-only for the service."
+  ),
+  ProtectKernelModules: flagRow(
+    "ProtectKernelModules",
+    (s) => s.protectKernelModules,
+    "Forbids loading kernel modules and hides their files from the service."
+  ),
+  ProtectKernelTunables: flagRow(
+    "ProtectKernelTunables",
+    (s) => s.protectKernelTunables,
+    "Makes /proc/sys, /sys and similar kernel tunables read-only for the service."
+  ),
+  ProtectKernelLogs: flagRow(
+    "ProtectKernelLogs",
+    (s) => s.protectKernelLogs,
+    "Denies the service access to the kernel log ring buffer."
+  ),
+  ProtectClock: flagRow(
+    "ProtectClock",
+    (s) => s.protectClock,
+    "Denies the service writes to the system and hardware clock."
+  ),
+  ProtectHome: {
+    reads: ["ProtectHome", "DynamicUser"],
+    ranks: { ProtectHome: { of: (s) => s.protectHome, order: ["no", "read-only", "tmpfs", "yes"] } },
+    fix: {
+      directives: ["ProtectHome=yes"],
+      explanation: "Hides /home, /root and /run/user from the service (`read-only` or `tmpfs` earn partial credit when it needs them)."
+    }
+  },
+  ProtectHostname: flagRow(
+    "ProtectHostname",
+    (s) => s.protectHostname !== "no",
+    "Stops the service from changing the host or domain name."
+  ),
+  ProtectSystem: {
+    reads: ["ProtectSystem", "DynamicUser"],
+    ranks: {
+      ProtectSystem: { of: (s) => s.protectSystem, order: ["no", "yes", "full", "strict"] }
+    },
+    fix: {
+      directives: ["ProtectSystem=strict"],
+      explanation: "Mounts the whole OS file hierarchy read-only for the service; list the paths it must write in ReadWritePaths= or use StateDirectory=/CacheDirectory=/LogsDirectory=."
+    }
+  },
+  RootDirectoryOrRootImage: {
+    reads: ["RootDirectory", "RootImage"],
+    fix: {
+      directives: ["RootDirectory=/path/to/service/root"],
+      explanation: "Needs a judgement: runs the service chrooted into a directory (or RootImage= for a disk image) that must contain everything it needs; usually only worth it for self-contained services — otherwise record an accepted deviation."
+    },
+    judgement: ALWAYS_ASK,
+    placeholder: true
+  },
+  LockPersonality: flagRow(
+    "LockPersonality",
+    (s) => s.lockPersonality,
+    "Stops the service from switching its execution domain (personality())."
+  ),
+  MemoryDenyWriteExecute: flagRow(
+    "MemoryDenyWriteExecute",
+    (s) => s.memoryDenyWriteExecute,
+    "Forbids memory that is both writable and executable; breaks JIT compilers (Java, Node.js, LuaJIT…)."
+  ),
+  NoNewPrivileges: flagRow(
+    "NoNewPrivileges",
+    (s) => s.noNewPrivileges,
+    "Stops the service and its children from gaining privileges through setuid binaries or file capabilities.",
+    ["DynamicUser"]
+  ),
+  CapabilityBoundingSet_CAP_SYS_ADMIN: capabilityRow(),
+  CapabilityBoundingSet_CAP_SET_UID_GID_PCAP: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_PTRACE: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_TIME: capabilityRow("ProtectClock"),
+  CapabilityBoundingSet_CAP_NET_ADMIN: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_RAWIO: capabilityRow("PrivateDevices"),
+  CapabilityBoundingSet_CAP_SYS_MODULE: capabilityRow("ProtectKernelModules"),
+  CapabilityBoundingSet_CAP_AUDIT: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYSLOG: capabilityRow("ProtectKernelLogs"),
+  CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE: capabilityRow(),
+  CapabilityBoundingSet_CAP_MKNOD: capabilityRow("PrivateDevices"),
+  CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP: capabilityRow(),
+  CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER: capabilityRow(),
+  CapabilityBoundingSet_CAP_KILL: capabilityRow(),
+  // The stray `)` is systemd's own json_field (analyze-security.c), kept so users can diff.
+  "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)": capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_BOOT: capabilityRow(),
+  CapabilityBoundingSet_CAP_MAC: capabilityRow(),
+  CapabilityBoundingSet_CAP_LINUX_IMMUTABLE: capabilityRow(),
+  CapabilityBoundingSet_CAP_IPC_LOCK: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_CHROOT: capabilityRow(),
+  CapabilityBoundingSet_CAP_BLOCK_SUSPEND: capabilityRow(),
+  CapabilityBoundingSet_CAP_WAKE_ALARM: capabilityRow("ProtectClock"),
+  CapabilityBoundingSet_CAP_LEASE: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_TTY_CONFIG: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_PACCT: capabilityRow(),
+  CapabilityBoundingSet_CAP_BPF: capabilityRow(),
+  UMask: {
+    reads: ["UMask"],
+    fix: {
+      directives: ["UMask=0077"],
+      explanation: "Makes files the service creates readable and writable by its own user only."
+    }
+  },
+  KeyringMode: {
+    reads: ["KeyringMode"],
+    ranks: {
+      KeyringMode: { of: (s) => s.keyringMode, order: ["shared", "inherit", "private"] }
+    },
+    fix: {
+      directives: ["KeyringMode=private"],
+      explanation: "Gives the service its own kernel session keyring, not linked to any other."
+    }
+  },
+  ProtectProc: {
+    reads: ["ProtectProc"],
+    ranks: {
+      ProtectProc: {
+        of: (s) => s.protectProc,
+        order: ["default", "noaccess", "ptraceable", "invisible"]
+      }
+    },
+    fix: {
+      directives: ["ProtectProc=invisible"],
+      explanation: "Hides the processes of other users in /proc from the service."
+    }
+  },
+  ProcSubset: {
+    reads: ["ProcSubset"],
+    ranks: { ProcSubset: { of: (s) => s.procSubset, order: ["all", "pid"] } },
+    fix: {
+      directives: ["ProcSubset=pid"],
+      explanation: "Shows the service only the per-process directories of /proc, not the system-wide files."
+    }
+  },
+  NotifyAccess: {
+    reads: ["NotifyAccess"],
+    ranks: {
+      NotifyAccess: { of: (s) => s.notifyAccess, order: ["all", "exec", "main", "none"] }
+    },
+    fix: {
+      directives: ["NotifyAccess=main"],
+      explanation: "Accepts sd_notify() status messages from the main process only, not from any child."
+    }
+  },
+  RemoveIPC: flagRow(
+    "RemoveIPC",
+    (s) => s.removeIpc,
+    "Removes the SysV IPC objects and POSIX message queues of the service user when the service stops.",
+    ["User", "DynamicUser"]
+  ),
+  Delegate: {
+    reads: ["Delegate"],
+    flags: { Delegate: (s) => s.delegate },
+    fix: {
+      directives: ["Delegate=no"],
+      explanation: "Stops delegating a control group subtree to the service (only container managers need it)."
+    }
+  },
+  RestrictRealtime: flagRow(
+    "RestrictRealtime",
+    (s) => s.restrictRealtime,
+    "Denies the service realtime scheduling, which could starve the system."
+  ),
+  RestrictSUIDSGID: flagRow(
+    "RestrictSUIDSGID",
+    (s) => s.restrictSuidSgid,
+    "Forbids the service to create setuid or setgid files.",
+    ["DynamicUser"]
+  ),
+  RestrictNamespaces_user: NAMESPACE_ROW,
+  RestrictNamespaces_mnt: NAMESPACE_ROW,
+  RestrictNamespaces_ipc: NAMESPACE_ROW,
+  RestrictNamespaces_pid: NAMESPACE_ROW,
+  RestrictNamespaces_cgroup: NAMESPACE_ROW,
+  RestrictNamespaces_net: NAMESPACE_ROW,
+  RestrictNamespaces_uts: NAMESPACE_ROW,
+  RestrictAddressFamilies_AF_INET_INET6: addressFamilyRow(
+    "AF_INET AF_INET6",
+    "Forbids IPv4 and IPv6 sockets; only for services that do not use the network (otherwise record an accepted deviation).",
+    { takesAway: IP, appliedWhenProfileForbids: true }
+  ),
+  RestrictAddressFamilies_AF_UNIX: addressFamilyRow(
+    "AF_UNIX",
+    "Forbids local (AF_UNIX) sockets; only for services that talk to nothing local — syslog(), D-Bus and most daemons need them, so this row is usually an accepted deviation.",
+    { takesAway: ["AF_UNIX"], appliedWhenProfileForbids: true }
+  ),
+  RestrictAddressFamilies_AF_NETLINK: addressFamilyRow(
+    "AF_NETLINK",
+    "Forbids netlink sockets (kernel interfaces such as routing and udev events)."
+  ),
+  RestrictAddressFamilies_AF_PACKET: addressFamilyRow(
+    "AF_PACKET",
+    "Forbids raw packet sockets (sniffing and crafting link-layer frames)."
+  ),
+  RestrictAddressFamilies_OTHER: {
+    reads: ["RestrictAddressFamilies"],
+    fix: {
+      directives: ["RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"],
+      explanation: "An allow list: the service may open only local and IP sockets; it must replace any deny-list (`RestrictAddressFamilies=~…`) line, which an allow list after it cannot undo."
+    }
+  },
+  SystemCallArchitectures: {
+    reads: ["SystemCallArchitectures"],
+    fix: {
+      directives: ["SystemCallArchitectures=native"],
+      explanation: "Allows system calls of the native ABI only (no 32-bit compatibility entry points)."
+    }
+  },
+  SystemCallFilter_swap: SYSCALL_FILTER_ROW,
+  SystemCallFilter_obsolete: SYSCALL_FILTER_ROW,
+  SystemCallFilter_clock: SYSCALL_FILTER_ROW,
+  SystemCallFilter_cpu_emulation: SYSCALL_FILTER_ROW,
+  SystemCallFilter_debug: SYSCALL_FILTER_ROW,
+  SystemCallFilter_mount: SYSCALL_FILTER_ROW,
+  SystemCallFilter_module: SYSCALL_FILTER_ROW,
+  SystemCallFilter_raw_io: SYSCALL_FILTER_ROW,
+  SystemCallFilter_reboot: SYSCALL_FILTER_ROW,
+  SystemCallFilter_privileged: SYSTEM_SERVICE_FILTER_ROW,
+  SystemCallFilter_resources: SYSTEM_SERVICE_FILTER_ROW,
+  IPAddressDeny: {
+    reads: ["IPAddressDeny", "IPAddressAllow", "IPIngressFilterPath", "IPEgressFilterPath"],
+    fix: {
+      directives: ["IPAddressDeny=any"],
+      explanation: "Blocks all IP traffic of the service; one that needs the network adds IPAddressAllow= entries (`localhost` or specific ranges), which earns partial credit."
+    },
+    // Not applied even when the profile forbids IP sockets: IPAddressAllow= entries may be what it needs.
+    judgement: { takesAway: IP, appliedWhenProfileForbids: false }
+  },
+  DeviceAllow: {
+    reads: ["DevicePolicy", "DeviceAllow", "PrivateDevices", "ProtectClock", "RootImage"],
+    ranks: {
+      DevicePolicy: { of: (s) => s.devicePolicy ?? "auto", order: ["auto", "closed", "strict"] }
+    },
+    fix: {
+      directives: ["DevicePolicy=closed"],
+      explanation: "Allows only the standard pseudo devices (/dev/null, /dev/zero, /dev/random…); devices the service needs go in DeviceAllow=, which earns partial credit (so does ProtectClock=yes, which adds the RTC)."
+    }
+  },
+  AmbientCapabilities: {
+    reads: ["AmbientCapabilities"],
+    fix: {
+      directives: ["AmbientCapabilities="],
+      explanation: "Empties the ambient capability set, so the service does not inherit capabilities as a non-root user."
+    }
+  }
+};
+var KNOWN_ASSESSORS = Object.freeze(Object.keys(KNOWLEDGE));
+function knowledgeOf(jsonField) {
+  return Object.hasOwn(KNOWLEDGE, jsonField) ? KNOWLEDGE[jsonField] : void 0;
+}
+function directivesOfAssessor(a) {
+  const known = knowledgeOf(a.jsonField);
+  return known ? [...known.reads] : [a.name.split("=")[0]];
+}
+function newestRow(jsonField) {
+  for (const version2 of [...SUPPORTED_VERSIONS].reverse()) {
+    const data = systemdRelease(version2).data;
+    const row = data.assessors.find((a) => a.jsonField === jsonField);
+    if (row) return { row, data };
+  }
+  return void 0;
+}
+var FIXES = /* @__PURE__ */ new Map();
+function fixLinesOf(jsonField) {
+  if (!FIXES.has(jsonField)) {
+    const fix2 = knowledgeOf(jsonField)?.fix;
+    const found = newestRow(jsonField);
+    FIXES.set(jsonField, typeof fix2 === "function" ? found ? fix2(found.row, found.data) : void 0 : fix2);
+  }
+  return FIXES.get(jsonField);
+}
+var EFFECTIVE_FLAGS = Object.assign(
+  {},
+  ...Object.values(KNOWLEDGE).map((k) => k.flags ?? {})
+);
+var STRENGTH_ORDERS = Object.assign(
+  {},
+  ...Object.values(KNOWLEDGE).map((k) => k.ranks ?? {})
+);
+
+// src/core/unit/directive-key.ts
+var DIRECTIVE_KEY = /^[ \t]*([A-Za-z0-9_]+)[ \t]*=/;
+function directiveKey(line) {
+  return DIRECTIVE_KEY.exec(line)?.[1];
+}
+function lineKey(line) {
+  return directiveKey(line) ?? line;
+}
+
+// src/core/advice/fixes.ts
+var NON_EXOTIC_FAMILIES = /* @__PURE__ */ new Set([
+  "AF_UNIX",
+  "AF_LOCAL",
+  "AF_FILE",
+  "AF_INET",
+  "AF_INET6",
+  "AF_NETLINK",
+  "AF_PACKET"
+]);
+function copy(fix2) {
+  return { directives: [...fix2.directives], explanation: fix2.explanation };
+}
+function fixForRow(jsonField, hint2) {
+  const fix2 = fixLinesOf(jsonField);
+  if (!fix2) return void 0;
+  if (jsonField === "RestrictAddressFamilies_OTHER" && hint2?.addressFamilies) {
+    const families = hint2.addressFamilies.filter((f) => NON_EXOTIC_FAMILIES.has(f));
+    if (families.length > 0) {
+      return {
+        directives: [`RestrictAddressFamilies=${families.join(" ")}`],
+        explanation: `An allow list of the families the profile allows; it must replace any deny-list (\`RestrictAddressFamilies=~…\`) line, which an allow list after it cannot undo.`
+      };
+    }
+  }
+  return copy(fix2);
+}
+function fixForViolation(violation3, hint2) {
+  if (violation3.fix) return violation3.fix.directives.length > 0 ? violation3.fix : void 0;
+  const row = fixForRow(violation3.check, hint2);
+  if (row) return row;
+  if (violation3.kind === "missing-directive" && violation3.check.includes("=")) {
+    return { directives: [violation3.check], explanation: `The profile requires \`${violation3.check}\`.` };
+  }
+  if (violation3.kind === "forbidden-capability" && /^CAP_[A-Z_]+$/.test(violation3.check)) {
+    return {
+      directives: [`CapabilityBoundingSet=~${violation3.check}`, `AmbientCapabilities=~${violation3.check}`],
+      explanation: `Drops ${violation3.check}, which the profile does not allow.`
+    };
+  }
+  if (violation3.kind === "forbidden-address-family" && /^AF_[A-Z0-9_]+$/.test(violation3.check)) {
+    return {
+      directives: [`RestrictAddressFamilies=~${violation3.check}`],
+      explanation: `Forbids ${violation3.check} sockets, which the profile does not allow.`
+    };
+  }
+  return violation3.fix;
+}
+function pasteRank(line) {
+  const value = line.slice(line.indexOf("=") + 1);
+  if (value === "") return 0;
+  return value.startsWith("~") ? 2 : 1;
+}
+function mergeFixes(fixes) {
+  const lines = [];
+  for (const f of fixes) for (const d2 of f.directives) if (!lines.includes(d2)) lines.push(d2);
+  const firstSeen = /* @__PURE__ */ new Map();
+  lines.forEach((l, i) => {
+    const key = lineKey(l);
+    if (!firstSeen.has(key)) firstSeen.set(key, i);
+  });
+  return lines.map((line, i) => ({ line, i, key: firstSeen.get(lineKey(line)) ?? i })).sort((a, b) => a.key - b.key || pasteRank(a.line) - pasteRank(b.line) || a.i - b.i).map((x) => x.line);
+}
+
+// src/core/report/escape-markdown.ts
+var ZWSP = "​";
+var INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+function stripControls(text2) {
+  return text2.replace(INVISIBLE, " ");
+}
+function neutralizeMentions(text2) {
+  return text2.replace(/@/g, `@${ZWSP}`);
+}
+var MARKDOWN_ESCAPES = {
+  "\\": "\\\\",
+  "`": "\\`",
+  "*": "\\*",
+  _: "\\_",
+  "[": "\\[",
+  "]": "\\]",
+  "|": "\\|",
+  "#": "\\#",
+  "~": "\\~",
+  $: "\\$",
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;"
+};
+var LINE_START = /^(\s*)([-+=]|\d+(?=[.)]))/;
+function escapeMarkdown(text2) {
+  let out = "";
+  for (const ch of neutralizeMentions(stripControls(text2))) out += MARKDOWN_ESCAPES[ch] ?? ch;
+  return out.replace(
+    LINE_START,
+    (_m, space, mark) => /^\d/.test(mark) ? `${space}${mark}\\` : `${space}\\${mark}`
+  );
+}
+function longestRun(text2, ch) {
+  let best = 0;
+  let run2 = 0;
+  for (const c of text2) {
+    run2 = c === ch ? run2 + 1 : 0;
+    if (run2 > best) best = run2;
+  }
+  return best;
+}
+function inlineCode(text2, context3 = {}) {
+  let body = stripControls(text2);
+  if (context3.table) body = body.replace(/\\(?=\|)/g, `\\${ZWSP}`).replace(/\|/g, "\\|");
+  const fence = "`".repeat(longestRun(body, "`") + 1);
+  if (/^ *$/.test(body)) return `\`${body || " "}\``;
+  const pad = /^[` ]|[` ]$/.test(body) ? " " : "";
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+function codeBlock(lines, language = "", options = {}) {
+  const clean = (l) => options.keepTabs ? l.split("	").map(stripControls).join("	") : stripControls(l);
+  const body = lines.map(clean).join("\n");
+  const fence = "`".repeat(Math.max(3, longestRun(body, "`") + 1));
+  return `${fence}${language}
+${body}
+${fence}`;
+}
+function escapeHtml(text2) {
+  return neutralizeMentions(stripControls(text2)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+function escapeMarkdownKeepingCode(text2, context3 = {}) {
+  const parts = text2.split("`");
+  let out = "";
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    const closed = i % 2 === 1 && i < parts.length - 1;
+    if (closed) out += part === "" ? "\\`\\`" : inlineCode(part, context3);
+    else if (i % 2 === 1) out += escapeMarkdown("`" + part);
+    else out += escapeMarkdown(part);
+  }
+  return out;
+}
+function truncateText(text2, max) {
+  if (text2.length <= max) return text2;
+  let end = Math.max(0, max - 1);
+  const code = text2.charCodeAt(end - 1);
+  if (code >= 55296 && code <= 56319) end--;
+  return text2.slice(0, end) + "…";
+}
+var LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+function encodeUriPath(path) {
+  return path.replace(LONE_SURROGATE, "�").split("/").map(
+    (segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%40/g, "@")
+  ).join("/");
+}
+
+// src/core/unit/utf8.ts
+var encoder = new TextEncoder();
+function utf8Length(s, from = 0, to = s.length) {
+  return encoder.encode(from === 0 && to === s.length ? s : s.slice(from, to)).length;
+}
+function utf8LongerThan(s, max) {
+  if (s.length * 3 <= max) return false;
+  return utf8Length(s) > max;
+}
+
+// src/core/report/utf8.ts
+var encoder2 = new TextEncoder();
+function truncateUtf8(text2, maxBytes) {
+  if (utf8Length(text2) <= maxBytes) return text2;
+  const { read } = encoder2.encodeInto(text2, new Uint8Array(Math.max(0, maxBytes - 3)));
+  return text2.slice(0, read) + "…";
+}
+function utf8Bytes(text2) {
+  return Array.from(encoder2.encode(text2));
+}
+
+// src/core/gate/locations.ts
+function plain(a) {
+  return { file: a.file, line: a.line, column: a.column };
+}
+function headerOf(side2) {
+  const t = side2?.settings?.typeSection;
+  return t ? plain(t) : { file: side2?.path ?? "", line: 1, column: 1 };
+}
+function lastApplied(s, directives) {
+  let best;
+  for (const d2 of directives) {
+    const a = s?.provenance.get(d2)?.at(-1) ?? s?.implied.get(d2);
+    if (!a) continue;
+    if (!best || (s?.applied.get(a) ?? -1) > (s?.applied.get(best) ?? -1)) best = a;
+  }
+  return best;
+}
+function headAnchorOf(base, head) {
+  const s = head?.settings;
+  if (!s || s.typeSection?.file === base.file) return headerOf(head);
+  const section = s.unitType.charAt(0).toUpperCase() + s.unitType.slice(1);
+  let anchor;
+  for (const list of s.provenance.values()) {
+    for (const a of list) {
+      if (a.file !== base.file || a.section !== section) continue;
+      if (!anchor || a.sectionLine < anchor.line) anchor = { file: a.file, line: a.sectionLine, column: 1 };
+    }
+  }
+  return anchor ?? headerOf(head);
+}
+function headPlace(loc) {
+  if (loc.side !== "base") return plain(loc);
+  return loc.headAnchor ? plain(loc.headAnchor) : plain(loc);
+}
+function baseLineNote(loc) {
+  return loc.side === "base" ? ` (removed line ${loc.file}:${loc.line} at the base commit)` : "";
+}
+function baseLocation(at2, head) {
+  return { ...plain(at2), side: "base", headAnchor: headAnchorOf(at2, head) };
+}
+function assignmentsText(s, directives) {
+  const out = [];
+  for (const d2 of directives) for (const a of s?.provenance.get(d2) ?? []) out.push(`${a.key}=${a.value}`);
+  return out;
+}
+function lastAdded(base, head, directives) {
+  const left = assignmentsText(base, directives);
+  let best;
+  for (const d2 of directives) {
+    for (const a of head?.provenance.get(d2) ?? []) {
+      const i = left.indexOf(`${a.key}=${a.value}`);
+      if (i >= 0) {
+        left.splice(i, 1);
+        continue;
+      }
+      if (!best || (head?.applied.get(a) ?? -1) > (head?.applied.get(best) ?? -1)) best = a;
+    }
+  }
+  return best;
+}
+function rowChangeLocation(directives, base, head, removed) {
+  const added = lastAdded(base.settings, head.settings, directives);
+  if (added) return plain(added);
+  const at2 = lastApplied(head.settings, directives);
+  if (at2 && removed.length === 0) return plain(at2);
+  const last = removed.at(-1);
+  if (last) return baseLocation(last.location, head);
+  return headerOf(head);
+}
+function capabilityBits(value, systemd) {
+  let mask = 0n;
+  for (const w2 of value.split(/\s+/)) {
+    const bit = systemd.data.capabilities[w2.toUpperCase()];
+    if (bit !== void 0) mask |= 1n << BigInt(bit);
+  }
+  return mask;
+}
+function capabilityGrantLine(s, forbidden, systemd) {
+  const wanted = capabilityBits(forbidden.join(" "), systemd);
+  const all = (1n << 64n) - 1n;
+  let best;
+  for (const [key, initial, final] of [
+    ["CapabilityBoundingSet", all, s.capabilityBoundingSet],
+    ["AmbientCapabilities", 0n, s.ambientCapabilities]
+  ]) {
+    let current = initial;
+    const grantedBy = /* @__PURE__ */ new Map();
+    for (const a of s.provenance.get(key) ?? []) {
+      const invert = a.value.startsWith("~");
+      const sum = capabilityBits(invert ? a.value.slice(1) : a.value, systemd);
+      const replace = sum === 0n || current === initial;
+      const next = replace ? invert ? ~sum & all : sum : invert ? current & ~sum & all : current | sum;
+      for (let bit = 0n; bit < 64n; bit++) {
+        const m = 1n << bit;
+        if ((wanted & m) === 0n || (next & m) === 0n) continue;
+        if (replace || (current & m) === 0n) grantedBy.set(bit, a);
+      }
+      current = next;
+    }
+    for (const [bit, a] of grantedBy) {
+      if ((final & 1n << bit) === 0n) continue;
+      if (!best || (s.applied.get(a) ?? -1) > (s.applied.get(best) ?? -1)) best = a;
+    }
+  }
+  return best;
+}
+
+// src/core/gate/gate-types.ts
+var FIRST_VIOLATION_KINDS = [
+  "threshold",
+  // exposure above the profile's threshold
+  "regression-exposure",
+  // exposure rose compared with the base commit
+  "regression-row",
+  // one assessor row got worse compared with the base commit
+  "missing-directive",
+  // a directive the profile requires is missing or weaker
+  "forbidden-capability",
+  // a capability outside the profile's allowed set
+  "forbidden-address-family",
+  // an address family outside the profile's allowed set
+  "signoff-required",
+  // a guarded directive changed without an approving review
+  "load-error",
+  // systemd would refuse the unit at head
+  "invalid-deviation",
+  // a deviation note that is expired, incomplete or not allowed
+  "phantom-setting",
+  // a line systemd ignores: unknown key, key of a later version, wrong section, invalid value
+  "profile-change",
+  // the unit's profile differs from the base commit's, or a new unit's profile comment
+  "unknown-profile",
+  // a profile comment names no profile of the policy (never a silent default)
+  "forbidden-directive"
+  // a directive the profile forbids is set
+];
+var RUN_FINDING_KINDS = [
+  "input-loosens-policy",
+  // a workflow input tried to loosen the base branch's policy
+  "paths-match-nothing",
+  // a `paths` glob that matches no unit file (a typo filters out every unit)
+  "scope-incomplete",
+  // the changed files could not be verified
+  "policy-loosened"
+  // the change loosens the policy file for later pull requests without an owner's approval
+];
+
+// src/core/security/nsflags.ts
+var NAMESPACE_FLAGS = {
+  cgroup: 33554432,
+  ipc: 134217728,
+  net: 1073741824,
+  mnt: 131072,
+  pid: 536870912,
+  user: 268435456,
+  uts: 67108864,
+  time: 128
+};
+var NAMESPACES_UNSET = -1;
+
+// src/core/unit/parse-boolean.ts
+var TRUE_WORDS = /* @__PURE__ */ new Set(["1", "yes", "y", "true", "t", "on"]);
+var FALSE_WORDS = /* @__PURE__ */ new Set(["0", "no", "n", "false", "f", "off"]);
+var BOOLEAN_WORDS = new Map([
+  ...[...TRUE_WORDS].map((w2) => [w2, true]),
+  ...[...FALSE_WORDS].map((w2) => [w2, false])
+]);
+function parseBoolean(value) {
+  const exact = BOOLEAN_WORDS.get(value);
+  if (exact !== void 0) return exact;
+  const v = value.toLowerCase();
+  if (TRUE_WORDS.has(v)) return true;
+  if (FALSE_WORDS.has(v)) return false;
+  return void 0;
+}
+
+// src/core/unit/code-at.ts
+var stringCharCodeAt = String.prototype.charCodeAt;
+function codeAt(s, i) {
+  return stringCharCodeAt.call(s, i);
+}
+
+// src/core/unit/extract-word.ts
+var EXTRACT_RELAX = 1 << 0;
+var EXTRACT_CUNESCAPE = 1 << 1;
+var EXTRACT_UNESCAPE_RELAX = 1 << 2;
+var EXTRACT_UNESCAPE_SEPARATORS = 1 << 3;
+var EXTRACT_UNQUOTE = 1 << 5;
+var EXTRACT_DONT_COALESCE_SEPARATORS = 1 << 6;
+var EXTRACT_RETAIN_ESCAPE = 1 << 7;
+var WHITESPACE = " 	\n\r";
+var HEX = "0123456789abcdefABCDEF";
+var SIMPLE_ESCAPES = {
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "	",
+  v: "\v",
+  "\\": "\\",
+  '"': '"',
+  "'": "'",
+  s: " "
+};
+function cunescapeOne(s, at2, acceptNul = false) {
+  const c = s[at2];
+  if (c === void 0) return void 0;
+  const one = Object.hasOwn(SIMPLE_ESCAPES, c) ? SIMPLE_ESCAPES[c] : void 0;
+  if (one !== void 0) return { char: one, length: 1 };
+  const hexRun = (n) => {
+    const digits = s.slice(at2 + 1, at2 + 1 + n);
+    if (digits.length !== n || [...digits].some((d2) => !HEX.includes(d2))) return void 0;
+    return parseInt(digits, 16);
+  };
+  if (c === "x") {
+    const v = hexRun(2);
+    return v === void 0 || v === 0 && !acceptNul ? void 0 : { char: String.fromCharCode(v), length: 3 };
+  }
+  if (c === "u" || c === "U") {
+    const n = c === "u" ? 4 : 8;
+    const v = hexRun(n);
+    if (v === void 0 || v === 0 && !acceptNul) return void 0;
+    if (c === "U" && (v > 1114111 || v >= 55296 && v <= 57343)) return void 0;
+    return { char: String.fromCodePoint(v), length: n + 1 };
+  }
+  if (c >= "0" && c <= "7") {
+    const digits = s.slice(at2, at2 + 3);
+    if (!/^[0-7]{3}$/.test(digits)) return void 0;
+    const v = parseInt(digits, 8);
+    return v === 0 && !acceptNul || v > 255 ? void 0 : { char: String.fromCharCode(v), length: 3 };
+  }
+  return void 0;
+}
+var WordReader = class {
+  constructor(input, pos = 0) {
+    this.input = input;
+    this.pos = pos;
+  }
+  input;
+  /**
+   * Where the unparsed rest starts (systemd's `*p`), or -1 where systemd sets the cursor to NULL: the
+   * input is used up. `input.length` is the empty rest `""`, which only a parser without coalescing
+   * (EXTRACT_DONT_COALESCE_SEPARATORS) tells apart from NULL.
+   */
+  pos;
+  /** The word of the last read() that returned `word`. */
+  word = "";
+  /** Whether anything is left to parse (the rest is neither NULL nor `""`). */
+  hasRest() {
+    return this.pos >= 0 && this.pos < this.input.length;
+  }
+  /** The unparsed rest as a string (`undefined` for NULL). */
+  rest() {
+    return this.pos < 0 ? void 0 : this.input.slice(this.pos);
+  }
+  /**
+   * One extract_first_word() call under `flags`, including its treatment of an unbalanced quote (error,
+   * or with EXTRACT_RELAX the word so far). On `error` the cursor does not move.
+   */
+  read(flags = 0, separators = WHITESPACE) {
+    const input = this.input;
+    const n = input.length;
+    const unquote = (flags & EXTRACT_UNQUOTE) !== 0;
+    let i = this.pos;
+    if (i < 0) return "end";
+    for (; ; i++) {
+      if (i >= n) {
+        if (!(flags & EXTRACT_DONT_COALESCE_SEPARATORS)) return "end";
+        return this.found("", -1);
+      }
+      if (!isSeparator(separators, codeAt(input, i))) break;
+      if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found("", i + 1);
+    }
+    let word = "";
+    let quote = null;
+    let backslash = false;
+    for (; ; ) {
+      if (!backslash) {
+        const start = i;
+        if (quote === null) {
+          for (; i < n; i++) {
+            const code = codeAt(input, i);
+            if (code === 92 || isSeparator(separators, code)) break;
+            if (unquote && (code === 34 || code === 39)) break;
+          }
+        } else {
+          const q = quote.charCodeAt(0);
+          for (; i < n; i++) {
+            const code = codeAt(input, i);
+            if (code === q || code === 92) break;
+          }
+        }
+        if (i > start) word += input.slice(start, i);
+      }
+      const c = input[i];
+      if (backslash) {
+        if (c === void 0) {
+          if (flags & EXTRACT_UNESCAPE_RELAX && (quote === null || flags & EXTRACT_RELAX))
+            return this.found(word + "\\", -1);
+          if (flags & EXTRACT_RELAX) return this.found(word, -1);
+          return "error";
+        }
+        if (flags & (EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS)) {
+          const u = flags & EXTRACT_CUNESCAPE ? cunescapeOne(input, i) : void 0;
+          if (u) {
+            word += u.char;
+            i += u.length - 1;
+          } else if (flags & EXTRACT_UNESCAPE_SEPARATORS && (isSeparator(separators, codeAt(input, i)) || c === "\\"))
+            word += c;
+          else if (flags & EXTRACT_UNESCAPE_RELAX) word += "\\" + c;
+          else return "error";
+        } else word += flags & EXTRACT_RETAIN_ESCAPE ? "\\" + c : c;
+        backslash = false;
+        i++;
+        continue;
+      }
+      if (quote !== null) {
+        if (c === void 0) return flags & EXTRACT_RELAX ? this.found(word, -1) : "error";
+        i++;
+        if (c === quote) quote = null;
+        else backslash = true;
+        continue;
+      }
+      if (c === void 0) return this.found(word, -1);
+      i++;
+      if ((c === '"' || c === "'") && unquote) quote = c;
+      else if (c === "\\") backslash = true;
+      else {
+        if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found(word, i);
+        while (i < n && isSeparator(separators, codeAt(input, i))) i++;
+        return this.found(word, i >= n ? -1 : i);
+      }
+    }
+  }
+  /**
+   * read() for an input known to hold no quote and no backslash, with WHITESPACE separators (coalesced):
+   * whatever the other flags, a word is then just a run of other characters, and this scans it with
+   * fewer checks per character.
+   */
+  readPlain() {
+    const input = this.input;
+    const n = input.length;
+    let i = this.pos;
+    if (i < 0) return "end";
+    while (i < n && isWhitespaceCode(codeAt(input, i))) i++;
+    if (i >= n) return "end";
+    const start = i;
+    while (i < n && !isWhitespaceCode(codeAt(input, i))) i++;
+    const word = input.slice(start, i);
+    while (i < n && isWhitespaceCode(codeAt(input, i))) i++;
+    return this.found(word, i >= n ? -1 : i);
+  }
+  found(word, pos) {
+    this.word = word;
+    this.pos = pos;
+    return "word";
+  }
+};
+var END_STEP = Object.freeze({ kind: "end" });
+var ERROR_STEP = Object.freeze({ kind: "error" });
+function extractFirstWordRaw(input, flags = 0, separators = WHITESPACE) {
+  const reader = new WordReader(input);
+  const kind = reader.read(flags, separators);
+  if (kind === "end") return END_STEP;
+  if (kind === "error") return ERROR_STEP;
+  return { kind: "word", word: reader.word, rest: reader.rest() };
+}
+function isWhitespaceCode(code) {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}
+function isSeparator(separators, code) {
+  if (separators === WHITESPACE) return isWhitespaceCode(code);
+  return separators.indexOf(String.fromCharCode(code)) >= 0;
+}
+function extractAllWords(value, flags) {
+  const words = [];
+  const reader = new WordReader(value);
+  for (; ; ) {
+    const kind = reader.read(flags);
+    if (kind === "end") break;
+    if (kind === "error") return { words, invalid: true };
+    words.push(reader.word);
+  }
+  return { words, invalid: false };
+}
+function extractWords(value, unquote) {
+  return extractAllWords(value, unquote ? EXTRACT_UNQUOTE : 0);
+}
+function cunescape(s, acceptNul = false) {
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c !== "\\") {
+      out += c;
+      continue;
+    }
+    const u = cunescapeOne(s, i + 1, acceptNul);
+    if (!u) return void 0;
+    out += u.char;
+    i += u.length;
+  }
+  return out;
+}
+
+// src/core/policy/profile-checks.ts
+function capabilityMask(words, release) {
+  let mask = 0n;
+  for (const w2 of words) {
+    const bit = release.data.capabilities[w2.toUpperCase()];
+    if (bit !== void 0) mask |= 1n << BigInt(bit);
+  }
+  return mask;
+}
+function capabilityNames(mask, release) {
+  return Object.entries(release.data.capabilities).filter(([, bit]) => (mask & 1n << BigInt(bit)) !== 0n).sort((a, b) => a[1] - b[1]).map(([name]) => name);
+}
+function lastValue(s, key) {
+  return s.provenance.get(key)?.at(-1)?.value;
+}
+function checkRequirement(requirement, s, release) {
+  const eq = requirement.indexOf("=");
+  const key = requirement.slice(0, eq);
+  const want = requirement.slice(eq + 1).trim();
+  const boolGetter = EFFECTIVE_FLAGS[key];
+  if (boolGetter) {
+    const b = parseBoolean(want);
+    const have = boolGetter(s);
+    return {
+      met: b === void 0 ? lastValue(s, key) === want : have === b,
+      actual: `${key}=${have ? "yes" : "no"}`
+    };
+  }
+  const rank = STRENGTH_ORDERS[key];
+  if (rank) {
+    const have = rank.of(s);
+    const wanted = parseBoolean(want) === true ? "yes" : parseBoolean(want) === false ? "no" : want;
+    const hi = rank.order.indexOf(have);
+    const wi = rank.order.indexOf(wanted);
+    return { met: wi >= 0 && hi >= wi, actual: `${key}=${have}` };
+  }
+  switch (key) {
+    case "SystemCallArchitectures": {
+      const want2 = new Set(extractWords(requirement.slice(eq + 1), true).words);
+      const have = s.systemCallArchitectures;
+      const met = have.size > 0 && [...have].every((a) => want2.has(a));
+      return { met, actual: `${key}=${[...have].join(" ")}` };
+    }
+    case "SystemCallFilter": {
+      const filter = s.systemCallFilter;
+      const groups2 = release.data.syscallGroups;
+      const deny = want.startsWith("~");
+      const names = extractWords(deny ? want.slice(1) : want, false).words;
+      const wanted = /* @__PURE__ */ new Set();
+      for (const n of names) for (const m of n.startsWith("@") ? groups2[n] ?? [] : [n]) wanted.add(m);
+      const actual = !filter ? `${key}= (no filter)` : `${key}=${filter.allowList ? "allow list" : "deny list"} of ${filter.names.size}`;
+      if (!filter) return { met: false, actual };
+      if (deny) {
+        const met2 = [...wanted].every((n) => filter.allowList ? !filter.names.has(n) : filter.names.has(n));
+        return { met: met2, actual };
+      }
+      const allowed = /* @__PURE__ */ new Set([...wanted, ...groups2["@default"] ?? []]);
+      const met = filter.allowList && [...filter.names].every((n) => allowed.has(n));
+      return { met, actual };
+    }
+    case "CapabilityBoundingSet":
+    case "AmbientCapabilities": {
+      const have = key === "CapabilityBoundingSet" ? s.capabilityBoundingSet : s.ambientCapabilities;
+      const allowed = capabilityMask(extractWords(want, true).words, release);
+      const extra = have & ~allowed;
+      return { met: extra === 0n, actual: `${key}=${capabilityNames(have, release).join(" ")}` };
+    }
+    case "RestrictNamespaces": {
+      const have = s.restrictNamespaces;
+      const actual = `${key}=${have === NAMESPACES_UNSET ? "(unset)" : have === 0 ? "yes" : namespaceNames(have).join(" ")}`;
+      if (have === NAMESPACES_UNSET) return { met: false, actual };
+      const b = parseBoolean(want);
+      if (b === false) return { met: true, actual };
+      const allowed = b === true ? 0 : namespaceMask(want);
+      return { met: allowed !== void 0 && (have & ~allowed) === 0, actual };
+    }
+    case "RestrictAddressFamilies": {
+      const allowedFamilies = want === "none" ? [] : extractWords(want, true).words;
+      const allowed = new Set(
+        allowedFamilies.map((f) => release.data.addressFamilies[f.toUpperCase()]).filter((n) => n !== void 0)
+      );
+      const af = s.addressFamilies;
+      if (!s.addressFamiliesAllowList)
+        return { met: false, actual: `${key}= (${af ? "deny list" : "not restricted"})` };
+      const have = [...af?.families ?? []];
+      return {
+        met: have.every((f) => allowed.has(f)),
+        actual: `${key}=${familyNames(have, release).join(" ") || "none"}`
+      };
+    }
+    case "UMask": {
+      const wantMask = /^[0-7]+$/.test(want) ? parseInt(want, 8) : NaN;
+      return {
+        met: Number.isFinite(wantMask) && (s.umask & wantMask) === wantMask,
+        actual: `${key}=${s.umask.toString(8).padStart(4, "0")}`
+      };
+    }
+    default: {
+      const have = lastValue(s, key);
+      return { met: have === want, actual: have === void 0 ? `${key} not set` : `${key}=${have}` };
+    }
+  }
+}
+function namespaceMask(value) {
+  const invert = value.startsWith("~");
+  let flags = 0;
+  for (const word of extractWords(invert ? value.slice(1) : value, false).words) {
+    const flag = NAMESPACE_FLAGS[word];
+    if (flag === void 0) return void 0;
+    flags |= flag;
+  }
+  const all = Object.values(NAMESPACE_FLAGS).reduce((m, f) => m | f, 0);
+  return invert ? all & ~flags : flags;
+}
+function namespaceNames(mask) {
+  return Object.entries(NAMESPACE_FLAGS).filter(([, flag]) => (mask & flag) !== 0).map(([name]) => name);
+}
+function familyNames(families, release) {
+  const byNumber = /* @__PURE__ */ new Map();
+  for (const [name, n] of Object.entries(release.data.addressFamilies)) {
+    if (!byNumber.has(n) || name === "AF_UNIX" || name === "AF_NETLINK") byNumber.set(n, name);
+  }
+  return families.map((f) => byNumber.get(f) ?? String(f)).sort();
+}
+function forbiddenCapabilities(s, allowed, release) {
+  const keep = (s.capabilityBoundingSet | s.ambientCapabilities) & ~capabilityMask(allowed, release);
+  return capabilityNames(keep, release);
+}
+function forbiddenAddressFamilies(s, allowed, release) {
+  if (!s.addressFamiliesAllowList) return ["(any)"];
+  const ok = new Set(allowed.map((f) => release.data.addressFamilies[f.toUpperCase()]));
+  return familyNames(
+    [...s.addressFamilies?.families ?? []].filter((f) => !ok.has(f)),
+    release
+  );
+}
+
+// src/core/security/assess.ts
+function setOf(c, index) {
+  if (c.set) return c.set[index];
+  const badness = c.badness[index];
+  return badness === void 0 ? null : badness === 0;
+}
+function columnsOf(a) {
+  if (a.columns) return a.columns;
+  const rows = a.rows;
+  return {
+    assessors: rows.map((r) => r.assessor),
+    weight: rows.map((r) => r.weight),
+    range: rows.map((r) => r.range),
+    order: rows.map((_r, i) => i),
+    badness: rows.map((r) => r.badness),
+    description: rows.map((r) => r.description),
+    set: rows.map((r) => r.set),
+    exposure: rows.map((r) => r.exposure)
+  };
+}
+var ScoredAssessment = class {
+  constructor(unitId, exposure2, level, columns) {
+    this.unitId = unitId;
+    this.exposure = exposure2;
+    this.level = level;
+    this.columns = columns;
+  }
+  unitId;
+  exposure;
+  level;
+  columns;
+  madeRows;
+  get rows() {
+    this.madeRows ??= this.columns.order.map((index) => rowAt(this.columns, index));
+    return this.madeRows;
+  }
+};
+function rowAt(c, index) {
+  return {
+    assessor: c.assessors[index],
+    index,
+    badness: c.badness[index],
+    description: c.description[index],
+    weight: c.weight[index],
+    range: c.range[index],
+    set: setOf(c, index),
+    exposure: c.exposure[index]
+  };
+}
+function levelFor(exposure2, release) {
+  const levels = release.data.levels;
+  return levels.find((l) => exposure2 >= l.min) ?? levels[levels.length - 1];
+}
+var AssessmentAbort = class extends Error {
+  constructor(assertion, row) {
+    super(`Assertion '${assertion}' failed${row === void 0 ? "" : ` for ${row}`}`);
+    this.assertion = assertion;
+    this.row = row;
+  }
+  assertion;
+  row;
+};
+var NOBODY = "nobody";
+var CONSTANT_TEXTS = [];
+function verdict(badness, description) {
+  if (description === void 0) return { badness };
+  CONSTANT_TEXTS.push(description);
+  return { badness, description, textId: CONSTANT_TEXTS.length - 1 };
+}
+var NOT_APPLICABLE = verdict(void 0);
+var BADNESS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((b) => verdict(b));
+var GOOD = BADNESS[0];
+var BAD = BADNESS[1];
+function isUserManager(release) {
+  return release.scope === "user" && release.traits.userManagerRows;
+}
+function runsPrivileged(s) {
+  if (s.user === "0" || s.user === "root") return true;
+  if (s.dynamicUser) return false;
+  return s.user === void 0 || s.user === "";
+}
+function familyClassRestricted(s, cls) {
+  const allowList = s.addressFamiliesAllowList;
+  let restricted = allowList;
+  const families = s.addressFamilies?.families;
+  if (families === void 0) return restricted;
+  for (const af of families) {
+    if (af === 0) continue;
+    const c = af === 2 || af === 10 ? "inet" : af === 1 ? "unix" : af === 16 ? "netlink" : af === 17 ? "packet" : "other";
+    if (c === cls) restricted = !allowList;
+  }
+  return restricted;
+}
+var USER_NOBODY = verdict(
+  9,
+  `Service runs under as '${NOBODY}' user, which should not be used for services`
+);
+var USER_DYNAMIC = verdict(0, "Service runs under a transient non-root user identity");
+var USER_STATIC = verdict(0, "Service runs under a static non-root user identity");
+var USER_CALLER = verdict(0, "Service runs under the calling user's identity");
+var REMOVE_IPC_PER_USER = verdict(void 0, "RemoveIPC= has no effect on per-user services");
+var HOME_YES = verdict(0, "Service has no access to home directories");
+var HOME_READ_ONLY = verdict(5, "Service has read-only access to home directories");
+var HOME_TMPFS = verdict(1, "Service has access to fake empty home directories");
+var HOME_NO = verdict(10, "Service has full access to home directories");
+var SYSTEM_STRICT = verdict(0, "Service has strict read-only access to the OS file hierarchy");
+var SYSTEM_FULL = verdict(3, "Service has very limited write access to the OS file hierarchy");
+var SYSTEM_YES = verdict(5, "Service has limited write access to the OS file hierarchy");
+var SYSTEM_NO = verdict(10, "Service has full access to the OS file hierarchy");
+var UMASK_VERDICTS = [
+  verdict(10, "Files created by service are world-writable by default"),
+  verdict(5, "Files created by service are world-readable by default"),
+  verdict(2, "Files created by service are group-writable by default"),
+  verdict(1, "Files created by service are group-readable by default"),
+  verdict(0, "Files created by service are accessible only by service's own user by default")
+];
+var ABI_ALL = verdict(10, "Service may execute system calls with all ABIs");
+var ABI_NATIVE = verdict(0, "Service may execute system calls only with native ABI");
+var ABI_MULTIPLE = verdict(8, "Service may execute system calls with multiple ABIs");
+var SYSCALLS_UNFILTERED = verdict(10, "Service does not filter system calls");
+var IP_CUSTOM = verdict(0, "Service defines custom ingress/egress IP filters with BPF programs");
+var IP_NO_ALLOW_LIST = verdict(10, "Service does not define an IP address allow list");
+var IP_ALLOW_OTHER = verdict(5, "Service defines IP address allow list with non-localhost entries");
+var IP_ALLOW_LOCALHOST = verdict(2, "Service defines IP address allow list with only localhost entries");
+var IP_BLOCK_ALL = verdict(0, "Service blocks all IP address ranges");
+var DEVICE_MINIMAL_ACL = verdict(0, "Service has a minimal device ACL");
+var DEVICE_NO_ACL = verdict(10, "Service has no device ACL");
+var BOOT_PHASE = verdict(void 0, "Service runs in special boot phase, option is not appropriate");
+var EXCLUDED = verdict(void 0, "Option excluded by policy, skipping");
+function capabilityHalves(bits) {
+  let lo = 0;
+  let hi = 0;
+  for (const bit of bits) {
+    if (bit < 32) lo |= 1 << bit;
+    else if (bit < 64) hi |= 1 << bit - 32;
+  }
+  return { lo, hi };
+}
+var RULES = {
+  bool: (a) => {
+    const cls = a.familyClass;
+    if (cls) return (s) => familyClassRestricted(s, cls) ? GOOD : BAD;
+    const flag = knowledgeOf(a.jsonField)?.flags?.[a.jsonField] ?? (() => false);
+    if (a.jsonField === "Delegate") return (s) => flag(s) ? BAD : GOOD;
+    return (s) => flag(s) ? GOOD : BAD;
+  },
+  user: (_a, release) => {
+    const root = isUserManager(release) ? USER_CALLER : BADNESS[10];
+    return (s) => {
+      if (s.user === NOBODY) return USER_NOBODY;
+      const isRoot = s.user === "0" || s.user === "root";
+      if (s.dynamicUser && !isRoot) return USER_DYNAMIC;
+      if (s.user !== void 0 && s.user !== "" && !isRoot) return USER_STATIC;
+      return root;
+    };
+  },
+  supplementary_groups: (_a, release) => {
+    const perUser = isUserManager(release);
+    return (s) => {
+      if (!perUser && runsPrivileged(s)) return NOT_APPLICABLE;
+      return s.supplementaryGroups.length > 0 ? BAD : GOOD;
+    };
+  },
+  remove_ipc: (_a, release) => {
+    if (isUserManager(release)) return () => REMOVE_IPC_PER_USER;
+    return (s) => {
+      if (runsPrivileged(s)) return NOT_APPLICABLE;
+      return s.removeIpc ? GOOD : BAD;
+    };
+  },
+  protect_home: () => (s) => {
+    switch (s.protectHome) {
+      case "yes":
+        return HOME_YES;
+      case "read-only":
+        return HOME_READ_ONLY;
+      case "tmpfs":
+        return HOME_TMPFS;
+      default:
+        return HOME_NO;
+    }
+  },
+  protect_system: () => (s) => {
+    switch (s.protectSystem) {
+      case "strict":
+        return SYSTEM_STRICT;
+      case "full":
+        return SYSTEM_FULL;
+      case "yes":
+        return SYSTEM_YES;
+      default:
+        return SYSTEM_NO;
+    }
+  },
+  root_directory: () => (s) => {
+    const unset = (p) => p === void 0 || p === "" || p === "/";
+    return unset(s.rootDirectory) && unset(s.rootImage) ? BAD : GOOD;
+  },
+  capability_bounding_set: (a) => {
+    const { lo, hi } = capabilityHalves(a.capabilityBits ?? []);
+    return (_s, c) => (c.capLo & lo) !== 0 || (c.capHi & hi) !== 0 ? BAD : GOOD;
+  },
+  ambient_capabilities: () => (s) => s.ambientCapabilities !== 0n ? BAD : GOOD,
+  umask: () => (s) => {
+    const m = s.umask;
+    if (!(m & 2)) return UMASK_VERDICTS[0];
+    if (!(m & 4)) return UMASK_VERDICTS[1];
+    if (!(m & 16)) return UMASK_VERDICTS[2];
+    if (!(m & 32)) return UMASK_VERDICTS[3];
+    return UMASK_VERDICTS[4];
+  },
+  keyring_mode: () => (s) => s.keyringMode === "private" ? GOOD : BAD,
+  protect_proc: () => (s) => {
+    switch (s.protectProc) {
+      case "noaccess":
+        return BAD;
+      case "invisible":
+      case "ptraceable":
+        return GOOD;
+      default:
+        return BADNESS[3];
+    }
+  },
+  proc_subset: () => (s) => s.procSubset === "pid" ? GOOD : BAD,
+  notify_access: () => (s) => s.notifyAccess === "all" ? BAD : GOOD,
+  restrict_namespaces: (a) => {
+    const flag = NAMESPACE_FLAGS[a.namespace ?? ""] ?? 0;
+    return (s) => s.restrictNamespaces === NAMESPACES_UNSET || (s.restrictNamespaces & flag) !== 0 ? BAD : GOOD;
+  },
+  system_call_architectures: () => (s) => {
+    const archs = s.systemCallArchitectures;
+    if (archs.size === 0) return ABI_ALL;
+    if (archs.size === 1 && archs.has("native")) return ABI_NATIVE;
+    return ABI_MULTIPLE;
+  },
+  system_call_filter: (a, release) => {
+    const v = groupVerdicts(release, a.syscallGroup ?? "");
+    const members = v.members;
+    return (s) => {
+      const filter = s.systemCallFilter;
+      if (!filter || !filter.allowList && filter.names.size === 0) return SYSCALLS_UNFILTERED;
+      const names = filter.names;
+      if (filter.allowList) {
+        for (let i = 0; i < members.length; i++)
+          if (names.has(members[i])) return v.allowIncluded[i];
+        return v.allowExcluded;
+      }
+      for (let i = 0; i < members.length; i++)
+        if (!names.has(members[i])) return v.denyExcluded[i];
+      return v.denyIncluded;
+    };
+  },
+  ip_address_allow: () => (s) => {
+    if (s.ipCustomFilters) return IP_CUSTOM;
+    if (!s.ipAddressDenyAll) return IP_NO_ALLOW_LIST;
+    if (s.ipAddressAllowOther) return IP_ALLOW_OTHER;
+    if (s.ipAddressAllowLocalhost) return IP_ALLOW_LOCALHOST;
+    return IP_BLOCK_ALL;
+  },
+  device_allow: () => (s) => {
+    if (s.devicePolicy === "strict" || s.devicePolicy === "closed") {
+      if (s.deviceAllow.length > 0) {
+        const list = s.deviceAllow.map((e) => `${e.path}:${e.permissions}`).join(" ");
+        return { badness: 5, description: `Service has a device ACL with some special devices: ${list}` };
+      }
+      return DEVICE_MINIMAL_ACL;
+    }
+    return DEVICE_NO_ACL;
+  }
+};
+function syscallGroupVerdicts(group, members) {
+  return {
+    members,
+    allowIncluded: members.map(
+      (offender) => verdict(
+        9,
+        `System call allow list defined for service, and ${group} is included (e.g. ${offender} is allowed)`
+      )
+    ),
+    allowExcluded: verdict(0, `System call allow list defined for service, and ${group} is not included`),
+    denyExcluded: members.map(
+      (offender) => verdict(
+        10,
+        `System call deny list defined for service, and ${group} is not included (e.g. ${offender} is allowed)`
+      )
+    ),
+    denyIncluded: verdict(0, `System call deny list defined for service, and ${group} is included`)
+  };
+}
+var GROUP_VERDICTS = /* @__PURE__ */ new WeakMap();
+function groupVerdicts(release, group) {
+  let byGroup = GROUP_VERDICTS.get(release);
+  if (!byGroup) {
+    byGroup = /* @__PURE__ */ new Map();
+    GROUP_VERDICTS.set(release, byGroup);
+  }
+  let v = byGroup.get(group);
+  if (!v) {
+    v = syscallGroupVerdicts(group, release.data.assessedGroups[group] ?? []);
+    byGroup.set(group, v);
+  }
+  return v;
+}
+var TABLES = /* @__PURE__ */ new WeakMap();
+var POLICY_TABLES = /* @__PURE__ */ new WeakMap();
+function assessTable(release, policy) {
+  if (policy === void 0 || policy.size === 0) {
+    let t2 = TABLES.get(release);
+    if (!t2) {
+      t2 = buildTable(release, void 0);
+      TABLES.set(release, t2);
+    }
+    return t2;
+  }
+  let byPolicy = POLICY_TABLES.get(release);
+  if (!byPolicy) {
+    byPolicy = /* @__PURE__ */ new WeakMap();
+    POLICY_TABLES.set(release, byPolicy);
+  }
+  let t = byPolicy.get(policy);
+  if (!t) {
+    t = buildTable(release, policy);
+    byPolicy.set(policy, t);
+  }
+  return t;
+}
+function buildTable(release, policy) {
+  const assessors = release.data.assessors;
+  const n = assessors.length;
+  const overrides = assessors.map((a) => policy?.get(a.jsonField));
+  const weight = assessors.map((a, i) => overrides[i]?.weight ?? a.weight);
+  const range = assessors.map((a, i) => overrides[i]?.range ?? a.range);
+  const exactWeight = assessors.map((_a, i) => overrides[i]?.exactWeight ?? BigInt(weight[i]));
+  const exactRange = assessors.map((_a, i) => overrides[i]?.exactRange ?? BigInt(range[i]));
+  const good = assessors.map((a, i) => overrides[i]?.descriptionGood ?? a.descriptionGood);
+  const bad = assessors.map((a, i) => overrides[i]?.descriptionBad ?? a.descriptionBad);
+  const na = assessors.map((a, i) => overrides[i]?.descriptionNa ?? a.descriptionNa);
+  const texts = new Set(CONSTANT_TEXTS);
+  for (const list of [good, bad, na]) for (const t of list) if (t !== null) texts.add(t);
+  for (const a of assessors) {
+    if (a.kind !== "system_call_filter") continue;
+    const v = groupVerdicts(release, a.syscallGroup ?? "");
+    for (const x of [...v.allowIncluded, v.allowExcluded, ...v.denyExcluded, v.denyIncluded])
+      if (x.description !== void 0) texts.add(x.description);
+  }
+  const sortedTexts = [...texts].sort(strcmp);
+  const textRank = new Map(sortedTexts.map((t, i) => [t, 2 * i + 2]));
+  const rankOf = (t) => t === null ? -1 : textRank.get(t);
+  let weightSum = 0;
+  let bigArithmetic = false;
+  for (let i = 0; i < n; i++) {
+    if (weight[i] > 4294967295 || range[i] > 4294967295) bigArithmetic = true;
+    weightSum += weight[i];
+  }
+  if (weightSum > 4294967295) bigArithmetic = true;
+  const byNameRank = assessors.map((_a, i) => i).sort(
+    (x, y) => strcmp(assessors[x].name, assessors[y].name) || x - y
+  );
+  const nameRank = new Array(n);
+  byNameRank.forEach((index, rank) => nameRank[index] = rank);
+  const badnesses = Array.from({ length: BADNESS_SLOTS }, (_x, b) => b);
+  const rows = assessors.map((a, i) => {
+    const w2 = weight[i];
+    const r = range[i];
+    const texts2 = {
+      good: good[i],
+      bad: bad[i],
+      na: na[i]
+    };
+    return {
+      rule: RULES[a.kind](a, release),
+      defaultDependenciesOnly: a.defaultDependenciesOnly === true,
+      weight: w2,
+      range: r,
+      builtinRange: a.range,
+      ...texts2,
+      goodRank: rankOf(texts2.good),
+      badRank: rankOf(texts2.bad),
+      naRank: rankOf(texts2.na),
+      nameRank: nameRank[i],
+      badnessShare: badnesses.map((b) => divRoundUp(b * w2, r)),
+      scaledShare: badnesses.map((b) => divRoundUp(b * w2 * 100, r))
+    };
+  });
+  const levelOf = [];
+  for (let e = 0; e <= 100; e++) levelOf.push(levelFor(e, release));
+  return {
+    assessors,
+    rows,
+    weight,
+    range,
+    exactWeight,
+    exactRange,
+    bigArithmetic,
+    texts: sortedTexts,
+    textRank,
+    textIdRank: Int32Array.from(CONSTANT_TEXTS, (text2) => textRank.get(text2)),
+    levelOf,
+    topRank: 2 * sortedTexts.length + 1,
+    orderKeys: new Int32Array(n)
+  };
+}
+var BADNESS_SLOTS = 11;
+function divRoundUp(a, b) {
+  return Math.floor((a + b - 1) / b);
+}
+var U64 = (1n << 64n) - 1n;
+var TENTHS = Array.from({ length: 101 }, (_, x) => `${Math.floor(x / 10)}.${x % 10}`);
+function formatTenths(x) {
+  if (typeof x === "number") return TENTHS[x] ?? `${Math.floor(x / 10)}.${x % 10}`;
+  return `${x / 10n}.${x % 10n}`;
+}
+function assessUnit(s, release, policy) {
+  const t = assessTable(release, policy);
+  const assessors = t.assessors;
+  const rows = t.rows;
+  const cap = s.capabilityBoundingSet;
+  const c = {
+    capLo: Number(cap & 0xffffffffn),
+    capHi: Number(cap >> 32n & 0xffffffffn)
+  };
+  const n = assessors.length;
+  const badnessColumn = new Array(n);
+  const descriptionColumn = new Array(n);
+  const exposureColumn = new Array(n);
+  const keys = t.orderKeys;
+  let keyed = n <= MAX_KEYED_ROWS && t.topRank < MAX_KEYED_RANK;
+  let unitTexts;
+  let badnessSum = 0;
+  let weightSum = 0;
+  for (let index = 0; index < n; index++) {
+    const row = rows[index];
+    const weight = row.weight;
+    const range = row.range;
+    let v;
+    if (row.defaultDependenciesOnly && !s.defaultDependencies) v = BOOT_PHASE;
+    else if (weight === 0) v = EXCLUDED;
+    else v = row.rule(s, c);
+    if (range === 0) throw new AssessmentAbort("range > 0", assessors[index].jsonField);
+    const badness = v.badness;
+    if (badness !== void 0 && badness > range) {
+      throw new AssessmentAbort("badness <= range", assessors[index].jsonField);
+    }
+    let description;
+    let rank;
+    if (badness === void 0) {
+      description = row.na;
+      rank = row.naRank;
+    } else {
+      if (badness === row.builtinRange) {
+        description = row.bad;
+        rank = row.badRank;
+      } else if (badness === 0) {
+        description = row.good;
+        rank = row.goodRank;
+      } else {
+        description = null;
+        rank = -1;
+      }
+      badnessSum += badness < BADNESS_SLOTS ? row.badnessShare[badness] : divRoundUp(badness * weight, range);
+      weightSum += weight;
+    }
+    if (v.description !== void 0) {
+      description = v.description;
+      const id = v.textId;
+      rank = id !== void 0 && id < t.textIdRank.length ? t.textIdRank[id] : t.textRank.get(description) ?? -1;
+      if (rank < 0 && keyed) {
+        rank = gapRank(t.texts, description);
+        unitTexts ??= /* @__PURE__ */ new Map();
+        const other = unitTexts.get(rank);
+        if (other === void 0) unitTexts.set(rank, description);
+        else if (other !== description) keyed = false;
+      }
+    }
+    if (rank < 0) keyed = false;
+    else if (keyed)
+      keys[index] = ((t.topRank - rank) * MAX_KEYED_ROWS + row.nameRank) * MAX_KEYED_ROWS + index;
+    badnessColumn[index] = badness;
+    descriptionColumn[index] = description;
+    exposureColumn[index] = null;
+  }
+  let exposure2;
+  if (!t.bigArithmetic) {
+    if (weightSum === 0) throw new AssessmentAbort("weight_sum > 0");
+    for (let i = 0; i < n; i++) {
+      const b = badnessColumn[i];
+      if (b === void 0 || b === 0) continue;
+      const row = rows[i];
+      const scaled = b < BADNESS_SLOTS ? row.scaledShare[b] : divRoundUp(b * row.weight * 100, row.range);
+      const share = divRoundUp(scaled, weightSum);
+      exposureColumn[i] = formatTenths(share);
+    }
+    exposure2 = divRoundUp(badnessSum * 100, weightSum);
+  } else {
+    const up = (x, y) => x / y + (x % y !== 0n ? 1n : 0n);
+    let badnessSum2 = 0n;
+    let weightSum2 = 0n;
+    for (let i = 0; i < n; i++) {
+      const b = badnessColumn[i];
+      if (b === void 0) continue;
+      const weight = t.exactWeight[i];
+      badnessSum2 = badnessSum2 + up(BigInt(b) * weight & U64, t.exactRange[i]) & U64;
+      weightSum2 = weightSum2 + weight & U64;
+    }
+    if (weightSum2 === 0n) throw new AssessmentAbort("weight_sum > 0");
+    for (let i = 0; i < n; i++) {
+      const b = badnessColumn[i];
+      if (b === void 0 || b === 0) continue;
+      const weight = t.exactWeight[i];
+      const x = up(up(BigInt(b) * weight * 100n & U64, t.exactRange[i]), weightSum2);
+      exposureColumn[i] = formatTenths(x);
+    }
+    exposure2 = Number(up(badnessSum2 * 100n & U64, weightSum2));
+  }
+  const columns = {
+    assessors,
+    weight: t.weight,
+    range: t.range,
+    order: [],
+    badness: badnessColumn,
+    description: descriptionColumn,
+    exposure: exposureColumn
+  };
+  columns.order = keyed ? orderByKeys(keys) : packedIndexes(
+    sortRows(
+      Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
+      release.traits.emptyDescriptionSortsFirst
+    )
+  );
+  const level = t.levelOf[exposure2] ?? levelFor(exposure2, release);
+  return new ScoredAssessment(s.unitId, exposure2, level, columns);
+}
+function strcmp(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+var MAX_KEYED_ROWS = 128;
+var MAX_KEYED_RANK = 2 ** 31 / (MAX_KEYED_ROWS * MAX_KEYED_ROWS);
+function gapRank(texts, text2) {
+  let lo = 0;
+  let hi = texts.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (texts[mid] < text2) lo = mid + 1;
+    else hi = mid;
+  }
+  return 2 * lo + 1;
+}
+function orderByKeys(keys) {
+  keys.sort();
+  const out = [];
+  for (let k = 0; k < keys.length; k++) out.push(keys[k] % MAX_KEYED_ROWS);
+  return out;
+}
+function packedIndexes(rows) {
+  const out = [];
+  for (const r of rows) out.push(r.index);
+  return out;
+}
+function sortRows(rows, emptyDescriptionFirst) {
+  if (rows.every((r) => r.description !== null)) {
+    return [...rows].sort((a, b) => {
+      const da = a.description;
+      const db = b.description;
+      if (da !== db) return da < db ? 1 : -1;
+      return strcmp(a.assessor.name, b.assessor.name) || a.index - b.index;
     });
   }
-  return found;
+  const compare = (x, y) => {
+    if (x === 0 && y === 0) return 0;
+    if (x === 0) return -1;
+    if (y === 0) return 1;
+    const a = rows[x - 1];
+    const b = rows[y - 1];
+    let r;
+    if (a.description !== null && b.description !== null) r = strcmp(a.description, b.description);
+    else if (emptyDescriptionFirst) r = a.description === null ? b.description === null ? 0 : 1 : -1;
+    else r = x < y ? -1 : x > y ? 1 : 0;
+    if (r !== 0) return -r;
+    r = strcmp(a.assessor.name, b.assessor.name);
+    if (r !== 0) return r;
+    return x - y;
+  };
+  const order = Array.from({ length: rows.length + 1 }, (_, i) => i);
+  mergeSort(order, compare);
+  return order.slice(1).map((i) => rows[i - 1]);
 }
-function resolveProfile(policy, repoPath, unitName, files) {
-  const comment = findProfileComments(repoPath, files).pop();
-  if (comment) {
-    if (comment.name === void 0) {
-      return {
-        error: "malformed profile comment: write `# unitgate: profile=NAME`",
-        location: comment.location
-      };
+function mergeSort(items, compare) {
+  const tmp = new Array(items.length);
+  const sort = (lo, n) => {
+    if (n <= 1) return;
+    const n1 = Math.floor(n / 2);
+    const n2 = n - n1;
+    sort(lo, n1);
+    sort(lo + n1, n2);
+    let i = lo;
+    let j = lo + n1;
+    let k = 0;
+    let left = n1;
+    let right = n2;
+    while (left > 0 && right > 0) {
+      if (compare(items[i], items[j]) <= 0) {
+        tmp[k++] = items[i++];
+        left--;
+      } else {
+        tmp[k++] = items[j++];
+        right--;
+      }
     }
-    const profile2 = policy.profiles.get(comment.name);
-    if (!profile2) {
-      const known = [...policy.profiles.keys()].join(", ");
-      return {
-        error: `unknown profile '${comment.name}' in the unit's profile comment (the policy has: ${known})`,
-        location: comment.location
-      };
+    while (left > 0) {
+      tmp[k++] = items[i++];
+      left--;
     }
-    return { profile: profile2, how: "comment", location: comment.location };
-  }
-  for (const assignment of policy.units) {
-    if (!matchesUnit(assignment.match, repoPath, unitName)) continue;
-    const profile2 = policy.profiles.get(assignment.profile);
-    if (!profile2) throw new Error(`policy assigns unknown profile '${assignment.profile}'`);
-    return { profile: profile2, how: "glob", match: assignment.match };
-  }
-  const profile = policy.profiles.get(policy.defaultProfile);
-  if (!profile) throw new Error(`policy's default profile '${policy.defaultProfile}' does not exist`);
-  return { profile, how: "default" };
+    for (let m = 0; m < k; m++) items[lo + m] = tmp[m];
+  };
+  sort(0, items.length);
 }
-function isExcluded(policy, repoPath, unitName) {
-  return policy.exclude.find((x) => matchesUnit(x.match, repoPath, unitName));
-}
-function matchesUnit(glob, repoPath, unitName) {
-  return matchesGlob(glob, repoPath) || matchesGlob(glob, unitName);
+
+// src/core/security/render-security.ts
+var utf8 = new TextEncoder();
+var SPACES = " ".repeat(256);
+function formatExposure(exposure2) {
+  return `${Math.floor(exposure2 / 10)}.${exposure2 % 10}`;
 }
 
 // src/core/unit/load-unit.ts
@@ -20281,16 +19203,6 @@ function parseUnitFile(text2, file, knownSections) {
   return result;
 }
 
-// src/core/unit/utf8.ts
-var encoder = new TextEncoder();
-function utf8Length(s, from = 0, to = s.length) {
-  return encoder.encode(from === 0 && to === s.length ? s : s.slice(from, to)).length;
-}
-function utf8LongerThan(s, max) {
-  if (s.length * 3 <= max) return false;
-  return utf8Length(s) > max;
-}
-
 // src/core/unit/unit-tree.ts
 var import_path = require("path");
 var MAX_SYMLINK_HOPS = 32;
@@ -20466,12 +19378,6 @@ function heldListings(children, entries) {
     return types;
   };
   return { readDirectory, listDirectory };
-}
-
-// src/core/unit/code-at.ts
-var stringCharCodeAt = String.prototype.charCodeAt;
-function codeAt(s, i) {
-  return stringCharCodeAt.call(s, i);
 }
 
 // src/core/unit/path-util.ts
@@ -21346,94 +20252,6 @@ var DropInFinder = class {
 function compareBytes(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-
-// src/core/gate/discover-units.ts
-var import_path3 = require("path");
-var ROOT_UNIT_DIRS = [
-  "/etc/systemd/system/",
-  "/run/systemd/system/",
-  "/usr/local/lib/systemd/system/",
-  "/usr/lib/systemd/system/",
-  "/lib/systemd/system/"
-];
-function rootOf(repoPath) {
-  const p = "/" + repoPath;
-  for (const dir of ROOT_UNIT_DIRS) {
-    const i = p.lastIndexOf(dir);
-    if (i >= 0 && !p.slice(i + dir.length).includes("/"))
-      return { root: p.slice(0, i), unitDir: dir.slice(0, -1) };
-  }
-  return void 0;
-}
-function isDropInDirectoryName(name) {
-  if (!name.endsWith(".d")) return false;
-  const stem = name.slice(0, -2);
-  return UNIT_TYPES.includes(stem) || parseUnitName(stem) !== void 0;
-}
-function isIgnoredDirectory(repoPath) {
-  return repoPath.split("/").some((c) => c === "node_modules" || c === ".git");
-}
-function discoverUnits(paths, unitTypes, searchPath, templateInstance, skipped) {
-  const found = [];
-  const seenInRoot = /* @__PURE__ */ new Set();
-  for (const repoPath of paths) {
-    if (isIgnoredDirectory(repoPath)) continue;
-    const fileName = import_path3.posix.basename(repoPath);
-    if (!unitTypes.some((t) => fileName.endsWith(t))) continue;
-    const parts = parseUnitName(fileName);
-    if (!parts) {
-      skipped?.push({
-        repoPath,
-        reason: `systemd rejects the unit name "${fileName}" and never loads this file: ${unitNameProblem(fileName) ?? "invalid"}`
-      });
-      continue;
-    }
-    const dir = import_path3.posix.dirname("/" + repoPath);
-    if (isDropInDirectoryName(import_path3.posix.basename(dir))) {
-      skipped?.push({
-        repoPath,
-        reason: `systemd does not load a unit file inside the drop-in directory ${import_path3.posix.basename(dir)}/ (only its *.conf files apply to that unit)`
-      });
-      continue;
-    }
-    const unitName = parts.instance === "" ? `${parts.prefix}@${templateInstance}.${parts.type}` : fileName;
-    const layout = rootOf(repoPath);
-    if (layout) {
-      const key = `${layout.root}\0${fileName}`;
-      if (seenInRoot.has(key)) continue;
-      seenInRoot.add(key);
-      found.push({
-        unitName,
-        fileName,
-        repoPath,
-        root: layout.root,
-        searchPath: searchPath.map((d2) => layout.root + d2)
-      });
-    } else {
-      found.push({ unitName, fileName, repoPath, searchPath: [dir] });
-    }
-  }
-  return found;
-}
-function locatorOn(l, searchPath, templateInstance) {
-  const parts = parseUnitName(l.fileName);
-  const unitName = parts && parts.instance === "" ? `${parts.prefix}@${templateInstance}.${parts.type}` : l.unitName;
-  const root = l.root;
-  return {
-    ...l,
-    unitName,
-    searchPath: root !== void 0 ? searchPath.map((d2) => root + d2) : [...l.searchPath]
-  };
-}
-function sameLoading(a, b) {
-  return a.unitName === b.unitName && a.searchPath.join("\0") === b.searchPath.join("\0");
-}
-function repoPathOf(treePath) {
-  return treePath.replace(/^\/+/, "");
-}
-
-// src/core/gate/score-units.ts
-var import_path4 = require("path");
 
 // src/core/security/unit-vtable.ts
 var TYPE_SECTION = {
@@ -23113,245 +21931,6 @@ function isAnyPrefix(p) {
   return p.prefixLength === 0;
 }
 
-// src/core/unit/parse-boolean.ts
-var TRUE_WORDS = /* @__PURE__ */ new Set(["1", "yes", "y", "true", "t", "on"]);
-var FALSE_WORDS = /* @__PURE__ */ new Set(["0", "no", "n", "false", "f", "off"]);
-var BOOLEAN_WORDS = new Map([
-  ...[...TRUE_WORDS].map((w2) => [w2, true]),
-  ...[...FALSE_WORDS].map((w2) => [w2, false])
-]);
-function parseBoolean(value) {
-  const exact = BOOLEAN_WORDS.get(value);
-  if (exact !== void 0) return exact;
-  const v = value.toLowerCase();
-  if (TRUE_WORDS.has(v)) return true;
-  if (FALSE_WORDS.has(v)) return false;
-  return void 0;
-}
-
-// src/core/unit/extract-word.ts
-var EXTRACT_RELAX = 1 << 0;
-var EXTRACT_CUNESCAPE = 1 << 1;
-var EXTRACT_UNESCAPE_RELAX = 1 << 2;
-var EXTRACT_UNESCAPE_SEPARATORS = 1 << 3;
-var EXTRACT_UNQUOTE = 1 << 5;
-var EXTRACT_DONT_COALESCE_SEPARATORS = 1 << 6;
-var EXTRACT_RETAIN_ESCAPE = 1 << 7;
-var WHITESPACE = " 	\n\r";
-var HEX = "0123456789abcdefABCDEF";
-var SIMPLE_ESCAPES = {
-  a: "\x07",
-  b: "\b",
-  f: "\f",
-  n: "\n",
-  r: "\r",
-  t: "	",
-  v: "\v",
-  "\\": "\\",
-  '"': '"',
-  "'": "'",
-  s: " "
-};
-function cunescapeOne(s, at2, acceptNul = false) {
-  const c = s[at2];
-  if (c === void 0) return void 0;
-  const one = Object.hasOwn(SIMPLE_ESCAPES, c) ? SIMPLE_ESCAPES[c] : void 0;
-  if (one !== void 0) return { char: one, length: 1 };
-  const hexRun = (n) => {
-    const digits = s.slice(at2 + 1, at2 + 1 + n);
-    if (digits.length !== n || [...digits].some((d2) => !HEX.includes(d2))) return void 0;
-    return parseInt(digits, 16);
-  };
-  if (c === "x") {
-    const v = hexRun(2);
-    return v === void 0 || v === 0 && !acceptNul ? void 0 : { char: String.fromCharCode(v), length: 3 };
-  }
-  if (c === "u" || c === "U") {
-    const n = c === "u" ? 4 : 8;
-    const v = hexRun(n);
-    if (v === void 0 || v === 0 && !acceptNul) return void 0;
-    if (c === "U" && (v > 1114111 || v >= 55296 && v <= 57343)) return void 0;
-    return { char: String.fromCodePoint(v), length: n + 1 };
-  }
-  if (c >= "0" && c <= "7") {
-    const digits = s.slice(at2, at2 + 3);
-    if (!/^[0-7]{3}$/.test(digits)) return void 0;
-    const v = parseInt(digits, 8);
-    return v === 0 && !acceptNul || v > 255 ? void 0 : { char: String.fromCharCode(v), length: 3 };
-  }
-  return void 0;
-}
-var WordReader = class {
-  constructor(input, pos = 0) {
-    this.input = input;
-    this.pos = pos;
-  }
-  input;
-  /**
-   * Where the unparsed rest starts (systemd's `*p`), or -1 where systemd sets the cursor to NULL: the
-   * input is used up. `input.length` is the empty rest `""`, which only a parser without coalescing
-   * (EXTRACT_DONT_COALESCE_SEPARATORS) tells apart from NULL.
-   */
-  pos;
-  /** The word of the last read() that returned `word`. */
-  word = "";
-  /** Whether anything is left to parse (the rest is neither NULL nor `""`). */
-  hasRest() {
-    return this.pos >= 0 && this.pos < this.input.length;
-  }
-  /** The unparsed rest as a string (`undefined` for NULL). */
-  rest() {
-    return this.pos < 0 ? void 0 : this.input.slice(this.pos);
-  }
-  /**
-   * One extract_first_word() call under `flags`, including its treatment of an unbalanced quote (error,
-   * or with EXTRACT_RELAX the word so far). On `error` the cursor does not move.
-   */
-  read(flags = 0, separators = WHITESPACE) {
-    const input = this.input;
-    const n = input.length;
-    const unquote = (flags & EXTRACT_UNQUOTE) !== 0;
-    let i = this.pos;
-    if (i < 0) return "end";
-    for (; ; i++) {
-      if (i >= n) {
-        if (!(flags & EXTRACT_DONT_COALESCE_SEPARATORS)) return "end";
-        return this.found("", -1);
-      }
-      if (!isSeparator(separators, codeAt(input, i))) break;
-      if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found("", i + 1);
-    }
-    let word = "";
-    let quote = null;
-    let backslash = false;
-    for (; ; ) {
-      if (!backslash) {
-        const start = i;
-        if (quote === null) {
-          for (; i < n; i++) {
-            const code = codeAt(input, i);
-            if (code === 92 || isSeparator(separators, code)) break;
-            if (unquote && (code === 34 || code === 39)) break;
-          }
-        } else {
-          const q = quote.charCodeAt(0);
-          for (; i < n; i++) {
-            const code = codeAt(input, i);
-            if (code === q || code === 92) break;
-          }
-        }
-        if (i > start) word += input.slice(start, i);
-      }
-      const c = input[i];
-      if (backslash) {
-        if (c === void 0) {
-          if (flags & EXTRACT_UNESCAPE_RELAX && (quote === null || flags & EXTRACT_RELAX))
-            return this.found(word + "\\", -1);
-          if (flags & EXTRACT_RELAX) return this.found(word, -1);
-          return "error";
-        }
-        if (flags & (EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS)) {
-          const u = flags & EXTRACT_CUNESCAPE ? cunescapeOne(input, i) : void 0;
-          if (u) {
-            word += u.char;
-            i += u.length - 1;
-          } else if (flags & EXTRACT_UNESCAPE_SEPARATORS && (isSeparator(separators, codeAt(input, i)) || c === "\\"))
-            word += c;
-          else if (flags & EXTRACT_UNESCAPE_RELAX) word += "\\" + c;
-          else return "error";
-        } else word += flags & EXTRACT_RETAIN_ESCAPE ? "\\" + c : c;
-        backslash = false;
-        i++;
-        continue;
-      }
-      if (quote !== null) {
-        if (c === void 0) return flags & EXTRACT_RELAX ? this.found(word, -1) : "error";
-        i++;
-        if (c === quote) quote = null;
-        else backslash = true;
-        continue;
-      }
-      if (c === void 0) return this.found(word, -1);
-      i++;
-      if ((c === '"' || c === "'") && unquote) quote = c;
-      else if (c === "\\") backslash = true;
-      else {
-        if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found(word, i);
-        while (i < n && isSeparator(separators, codeAt(input, i))) i++;
-        return this.found(word, i >= n ? -1 : i);
-      }
-    }
-  }
-  /**
-   * read() for an input known to hold no quote and no backslash, with WHITESPACE separators (coalesced):
-   * whatever the other flags, a word is then just a run of other characters, and this scans it with
-   * fewer checks per character.
-   */
-  readPlain() {
-    const input = this.input;
-    const n = input.length;
-    let i = this.pos;
-    if (i < 0) return "end";
-    while (i < n && isWhitespaceCode(codeAt(input, i))) i++;
-    if (i >= n) return "end";
-    const start = i;
-    while (i < n && !isWhitespaceCode(codeAt(input, i))) i++;
-    const word = input.slice(start, i);
-    while (i < n && isWhitespaceCode(codeAt(input, i))) i++;
-    return this.found(word, i >= n ? -1 : i);
-  }
-  found(word, pos) {
-    this.word = word;
-    this.pos = pos;
-    return "word";
-  }
-};
-var END_STEP = Object.freeze({ kind: "end" });
-var ERROR_STEP = Object.freeze({ kind: "error" });
-function extractFirstWordRaw(input, flags = 0, separators = WHITESPACE) {
-  const reader = new WordReader(input);
-  const kind = reader.read(flags, separators);
-  if (kind === "end") return END_STEP;
-  if (kind === "error") return ERROR_STEP;
-  return { kind: "word", word: reader.word, rest: reader.rest() };
-}
-function isWhitespaceCode(code) {
-  return code === 32 || code === 9 || code === 10 || code === 13;
-}
-function isSeparator(separators, code) {
-  if (separators === WHITESPACE) return isWhitespaceCode(code);
-  return separators.indexOf(String.fromCharCode(code)) >= 0;
-}
-function extractAllWords(value, flags) {
-  const words = [];
-  const reader = new WordReader(value);
-  for (; ; ) {
-    const kind = reader.read(flags);
-    if (kind === "end") break;
-    if (kind === "error") return { words, invalid: true };
-    words.push(reader.word);
-  }
-  return { words, invalid: false };
-}
-function extractWords(value, unquote) {
-  return extractAllWords(value, unquote ? EXTRACT_UNQUOTE : 0);
-}
-function cunescape(s, acceptNul = false) {
-  let out = "";
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c !== "\\") {
-      out += c;
-      continue;
-    }
-    const u = cunescapeOne(s, i + 1, acceptNul);
-    if (!u) return void 0;
-    out += u.char;
-    i += u.length;
-  }
-  return out;
-}
-
 // src/core/security/load-fragment-unit.ts
 function isAscii(s) {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 128) return false;
@@ -23807,20 +22386,7 @@ function applySetCredential(map, value, encrypted, expand3) {
 
 // src/core/security/capability-util.ts
 var CAP_ALL = 0xffffffffffffffffn;
-var U64 = 0xffffffffffffffffn;
-
-// src/core/security/nsflags.ts
-var NAMESPACE_FLAGS = {
-  cgroup: 33554432,
-  ipc: 134217728,
-  net: 1073741824,
-  mnt: 131072,
-  pid: 536870912,
-  user: 268435456,
-  uts: 67108864,
-  time: 128
-};
-var NAMESPACES_UNSET = -1;
+var U642 = 0xffffffffffffffffn;
 
 // src/core/security/time-spec.ts
 var TIME_MULTIPLIERS = [
@@ -24205,10 +22771,10 @@ function capabilitySet(field) {
     const sum = parseCapabilities(ctx, value);
     const current = ctx.s[field];
     if (sum === 0n || current === initial) {
-      let next = invert ? ~sum & U64 : sum;
+      let next = invert ? ~sum & U642 : sum;
       if (invert && sum === 0n && ctx.traits.capabilityTildeAloneIsKnownSet) next = ctx.knownCapabilityMask;
       ctx.s[field] = next;
-    } else ctx.s[field] = invert ? current & ~sum & U64 : current | sum;
+    } else ctx.s[field] = invert ? current & ~sum & U642 : current | sum;
     return "ok";
   };
 }
@@ -26370,10 +24936,10 @@ var CAP_SYS_MODULE = 16;
 var CAP_SYSLOG = 34;
 var CAP_SYS_TIME = 25;
 var CAP_WAKE_ALARM = 35;
-var KEEP_WITHOUT_DEVICES = ~(CAP(CAP_MKNOD) | CAP(CAP_SYS_RAWIO)) & U64;
-var KEEP_WITHOUT_MODULES = ~CAP(CAP_SYS_MODULE) & U64;
-var KEEP_WITHOUT_SYSLOG = ~CAP(CAP_SYSLOG) & U64;
-var KEEP_WITHOUT_CLOCK = ~(CAP(CAP_SYS_TIME) | CAP(CAP_WAKE_ALARM)) & U64;
+var KEEP_WITHOUT_DEVICES = ~(CAP(CAP_MKNOD) | CAP(CAP_SYS_RAWIO)) & U642;
+var KEEP_WITHOUT_MODULES = ~CAP(CAP_SYS_MODULE) & U642;
+var KEEP_WITHOUT_SYSLOG = ~CAP(CAP_SYSLOG) & U642;
+var KEEP_WITHOUT_CLOCK = ~(CAP(CAP_SYS_TIME) | CAP(CAP_WAKE_ALARM)) & U642;
 function patchExecContext(ctx) {
   const { s, traits, facts } = ctx;
   const imply = (setting, cause) => {
@@ -26634,1008 +25200,6 @@ function finishRecord(ctx) {
   if (s.protectSystem === void 0) s.protectSystem = "no";
 }
 
-// src/core/security/assessor-knowledge.ts
-var ALWAYS_ASK = { takesAway: [], appliedWhenProfileForbids: false };
-var IP = ["AF_INET", "AF_INET6"];
-function flagRow(directive, flag, explanation, impliedBy = []) {
-  return {
-    reads: [directive, ...impliedBy],
-    flags: { [directive]: flag },
-    fix: { directives: [`${directive}=yes`], explanation }
-  };
-}
-function capabilityRow(...droppedBy) {
-  return {
-    reads: ["CapabilityBoundingSet", ...droppedBy],
-    fix: (row, data) => {
-      const names = (row.capabilityBits ?? []).map((bit) => capabilityName(bit, data));
-      return {
-        directives: [`CapabilityBoundingSet=~${names.join(" ")}`],
-        explanation: `Drops ${names.join(", ")} from the capability bounding set; if the service really needs ${names.length === 1 ? "it" : "them"}, record an accepted deviation instead.`
-      };
-    }
-  };
-}
-function capabilityName(bit, data) {
-  const name = Object.keys(data.capabilities).find((n) => data.capabilities[n] === bit);
-  if (name === void 0) throw new Error(`systemd ${data.version} has no capability ${bit}`);
-  return name;
-}
-var NAMESPACE_ROW = {
-  reads: ["RestrictNamespaces"],
-  fix: (row) => ({
-    directives: [`RestrictNamespaces=~${row.namespace ?? ""}`],
-    explanation: `Forbids the service to create ${row.namespace ?? ""} namespaces (\`RestrictNamespaces=yes\` forbids all kinds).`
-  })
-};
-var SYSCALL_FILTER_ROW = {
-  reads: ["SystemCallFilter"],
-  fix: (row) => ({
-    directives: [`SystemCallFilter=~${row.syscallGroup ?? ""}`],
-    explanation: `Denies the ${row.syscallGroup ?? ""} system calls (a stricter base is \`SystemCallFilter=@system-service\` followed by \`SystemCallFilter=~@privileged @resources\`).`
-  })
-};
-var SYSTEM_SERVICE_FILTER_ROW = {
-  reads: ["SystemCallFilter"],
-  fix: {
-    directives: ["SystemCallFilter=@system-service", "SystemCallFilter=~@privileged @resources"],
-    explanation: "Allows only the system calls of ordinary system services and then removes the privileged and resource-control ones; a service that fails with SIGSYS needs the missing group added to the allow list."
-  }
-};
-function addressFamilyRow(families, explanation, judgement) {
-  return {
-    reads: ["RestrictAddressFamilies"],
-    fix: { directives: [`RestrictAddressFamilies=~${families}`], explanation },
-    ...judgement ? { judgement } : {}
-  };
-}
-var KNOWLEDGE = {
-  UserOrDynamicUser: {
-    reads: ["User", "DynamicUser"],
-    flags: { DynamicUser: (s) => s.dynamicUser },
-    fix: {
-      directives: ["DynamicUser=yes"],
-      explanation: "Needs a judgement: runs the service as a transient user allocated at start (state belongs in StateDirectory=); if it must own files or talk to peers as a fixed identity, set User= to a dedicated system account instead (never `nobody`)."
-    },
-    judgement: ALWAYS_ASK
-  },
-  SupplementaryGroups: {
-    reads: ["SupplementaryGroups", "User", "DynamicUser"],
-    fix: {
-      directives: ["SupplementaryGroups="],
-      explanation: "Empties the supplementary group list, so the service user gets no extra group access (the row only applies to services that do not run as root)."
-    }
-  },
-  PrivateDevices: flagRow(
-    "PrivateDevices",
-    (s) => s.privateDevices,
-    "Gives the service a private /dev with only pseudo devices (null, zero, random…); not for services that drive hardware."
-  ),
-  PrivateMounts: flagRow(
-    "PrivateMounts",
-    (s) => s.privateMounts !== false,
-    "Runs the service in its own mount namespace so mounts it makes stay invisible to the host."
-  ),
-  PrivateNetwork: {
-    ...flagRow(
-      "PrivateNetwork",
-      (s) => s.privateNetwork,
-      "Cuts the service off from every network but a private loopback; only for services that need no network (otherwise record an accepted deviation and restrict it with IPAddressDeny= and RestrictAddressFamilies=)."
-    ),
-    judgement: { takesAway: IP, appliedWhenProfileForbids: true }
-  },
-  PrivateTmp: flagRow(
-    "PrivateTmp",
-    (s) => s.privateTmp !== "no",
-    "Gives the service its own /tmp and /var/tmp, so it cannot see or plant other programs’ temporary files.",
-    ["DynamicUser"]
-  ),
-  PrivateUsers: flagRow(
-    "PrivateUsers",
-    (s) => s.privateUsers !== "no",
-    "Runs the service in a user namespace that maps only root and its own user; not for services that switch users themselves."
-  ),
-  ProtectControlGroups: flagRow(
-    "ProtectControlGroups",
-    (s) => s.protectControlGroups !== "no",
-    "Makes the control group file system read-only for the service."
-  ),
-  ProtectKernelModules: flagRow(
-    "ProtectKernelModules",
-    (s) => s.protectKernelModules,
-    "Forbids loading kernel modules and hides their files from the service."
-  ),
-  ProtectKernelTunables: flagRow(
-    "ProtectKernelTunables",
-    (s) => s.protectKernelTunables,
-    "Makes /proc/sys, /sys and similar kernel tunables read-only for the service."
-  ),
-  ProtectKernelLogs: flagRow(
-    "ProtectKernelLogs",
-    (s) => s.protectKernelLogs,
-    "Denies the service access to the kernel log ring buffer."
-  ),
-  ProtectClock: flagRow(
-    "ProtectClock",
-    (s) => s.protectClock,
-    "Denies the service writes to the system and hardware clock."
-  ),
-  ProtectHome: {
-    reads: ["ProtectHome", "DynamicUser"],
-    ranks: { ProtectHome: { of: (s) => s.protectHome, order: ["no", "read-only", "tmpfs", "yes"] } },
-    fix: {
-      directives: ["ProtectHome=yes"],
-      explanation: "Hides /home, /root and /run/user from the service (`read-only` or `tmpfs` earn partial credit when it needs them)."
-    }
-  },
-  ProtectHostname: flagRow(
-    "ProtectHostname",
-    (s) => s.protectHostname !== "no",
-    "Stops the service from changing the host or domain name."
-  ),
-  ProtectSystem: {
-    reads: ["ProtectSystem", "DynamicUser"],
-    ranks: {
-      ProtectSystem: { of: (s) => s.protectSystem, order: ["no", "yes", "full", "strict"] }
-    },
-    fix: {
-      directives: ["ProtectSystem=strict"],
-      explanation: "Mounts the whole OS file hierarchy read-only for the service; list the paths it must write in ReadWritePaths= or use StateDirectory=/CacheDirectory=/LogsDirectory=."
-    }
-  },
-  RootDirectoryOrRootImage: {
-    reads: ["RootDirectory", "RootImage"],
-    fix: {
-      directives: ["RootDirectory=/path/to/service/root"],
-      explanation: "Needs a judgement: runs the service chrooted into a directory (or RootImage= for a disk image) that must contain everything it needs; usually only worth it for self-contained services — otherwise record an accepted deviation."
-    },
-    judgement: ALWAYS_ASK,
-    placeholder: true
-  },
-  LockPersonality: flagRow(
-    "LockPersonality",
-    (s) => s.lockPersonality,
-    "Stops the service from switching its execution domain (personality())."
-  ),
-  MemoryDenyWriteExecute: flagRow(
-    "MemoryDenyWriteExecute",
-    (s) => s.memoryDenyWriteExecute,
-    "Forbids memory that is both writable and executable; breaks JIT compilers (Java, Node.js, LuaJIT…)."
-  ),
-  NoNewPrivileges: flagRow(
-    "NoNewPrivileges",
-    (s) => s.noNewPrivileges,
-    "Stops the service and its children from gaining privileges through setuid binaries or file capabilities.",
-    ["DynamicUser"]
-  ),
-  CapabilityBoundingSet_CAP_SYS_ADMIN: capabilityRow(),
-  CapabilityBoundingSet_CAP_SET_UID_GID_PCAP: capabilityRow(),
-  CapabilityBoundingSet_CAP_SYS_PTRACE: capabilityRow(),
-  CapabilityBoundingSet_CAP_SYS_TIME: capabilityRow("ProtectClock"),
-  CapabilityBoundingSet_CAP_NET_ADMIN: capabilityRow(),
-  CapabilityBoundingSet_CAP_SYS_RAWIO: capabilityRow("PrivateDevices"),
-  CapabilityBoundingSet_CAP_SYS_MODULE: capabilityRow("ProtectKernelModules"),
-  CapabilityBoundingSet_CAP_AUDIT: capabilityRow(),
-  CapabilityBoundingSet_CAP_SYSLOG: capabilityRow("ProtectKernelLogs"),
-  CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE: capabilityRow(),
-  CapabilityBoundingSet_CAP_MKNOD: capabilityRow("PrivateDevices"),
-  CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP: capabilityRow(),
-  CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER: capabilityRow(),
-  CapabilityBoundingSet_CAP_KILL: capabilityRow(),
-  // The stray `)` is systemd's own json_field (analyze-security.c), kept so users can diff.
-  "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)": capabilityRow(),
-  CapabilityBoundingSet_CAP_SYS_BOOT: capabilityRow(),
-  CapabilityBoundingSet_CAP_MAC: capabilityRow(),
-  CapabilityBoundingSet_CAP_LINUX_IMMUTABLE: capabilityRow(),
-  CapabilityBoundingSet_CAP_IPC_LOCK: capabilityRow(),
-  CapabilityBoundingSet_CAP_SYS_CHROOT: capabilityRow(),
-  CapabilityBoundingSet_CAP_BLOCK_SUSPEND: capabilityRow(),
-  CapabilityBoundingSet_CAP_WAKE_ALARM: capabilityRow("ProtectClock"),
-  CapabilityBoundingSet_CAP_LEASE: capabilityRow(),
-  CapabilityBoundingSet_CAP_SYS_TTY_CONFIG: capabilityRow(),
-  CapabilityBoundingSet_CAP_SYS_PACCT: capabilityRow(),
-  CapabilityBoundingSet_CAP_BPF: capabilityRow(),
-  UMask: {
-    reads: ["UMask"],
-    fix: {
-      directives: ["UMask=0077"],
-      explanation: "Makes files the service creates readable and writable by its own user only."
-    }
-  },
-  KeyringMode: {
-    reads: ["KeyringMode"],
-    ranks: {
-      KeyringMode: { of: (s) => s.keyringMode, order: ["shared", "inherit", "private"] }
-    },
-    fix: {
-      directives: ["KeyringMode=private"],
-      explanation: "Gives the service its own kernel session keyring, not linked to any other."
-    }
-  },
-  ProtectProc: {
-    reads: ["ProtectProc"],
-    ranks: {
-      ProtectProc: {
-        of: (s) => s.protectProc,
-        order: ["default", "noaccess", "ptraceable", "invisible"]
-      }
-    },
-    fix: {
-      directives: ["ProtectProc=invisible"],
-      explanation: "Hides the processes of other users in /proc from the service."
-    }
-  },
-  ProcSubset: {
-    reads: ["ProcSubset"],
-    ranks: { ProcSubset: { of: (s) => s.procSubset, order: ["all", "pid"] } },
-    fix: {
-      directives: ["ProcSubset=pid"],
-      explanation: "Shows the service only the per-process directories of /proc, not the system-wide files."
-    }
-  },
-  NotifyAccess: {
-    reads: ["NotifyAccess"],
-    ranks: {
-      NotifyAccess: { of: (s) => s.notifyAccess, order: ["all", "exec", "main", "none"] }
-    },
-    fix: {
-      directives: ["NotifyAccess=main"],
-      explanation: "Accepts sd_notify() status messages from the main process only, not from any child."
-    }
-  },
-  RemoveIPC: flagRow(
-    "RemoveIPC",
-    (s) => s.removeIpc,
-    "Removes the SysV IPC objects and POSIX message queues of the service user when the service stops.",
-    ["User", "DynamicUser"]
-  ),
-  Delegate: {
-    reads: ["Delegate"],
-    flags: { Delegate: (s) => s.delegate },
-    fix: {
-      directives: ["Delegate=no"],
-      explanation: "Stops delegating a control group subtree to the service (only container managers need it)."
-    }
-  },
-  RestrictRealtime: flagRow(
-    "RestrictRealtime",
-    (s) => s.restrictRealtime,
-    "Denies the service realtime scheduling, which could starve the system."
-  ),
-  RestrictSUIDSGID: flagRow(
-    "RestrictSUIDSGID",
-    (s) => s.restrictSuidSgid,
-    "Forbids the service to create setuid or setgid files.",
-    ["DynamicUser"]
-  ),
-  RestrictNamespaces_user: NAMESPACE_ROW,
-  RestrictNamespaces_mnt: NAMESPACE_ROW,
-  RestrictNamespaces_ipc: NAMESPACE_ROW,
-  RestrictNamespaces_pid: NAMESPACE_ROW,
-  RestrictNamespaces_cgroup: NAMESPACE_ROW,
-  RestrictNamespaces_net: NAMESPACE_ROW,
-  RestrictNamespaces_uts: NAMESPACE_ROW,
-  RestrictAddressFamilies_AF_INET_INET6: addressFamilyRow(
-    "AF_INET AF_INET6",
-    "Forbids IPv4 and IPv6 sockets; only for services that do not use the network (otherwise record an accepted deviation).",
-    { takesAway: IP, appliedWhenProfileForbids: true }
-  ),
-  RestrictAddressFamilies_AF_UNIX: addressFamilyRow(
-    "AF_UNIX",
-    "Forbids local (AF_UNIX) sockets; only for services that talk to nothing local — syslog(), D-Bus and most daemons need them, so this row is usually an accepted deviation.",
-    { takesAway: ["AF_UNIX"], appliedWhenProfileForbids: true }
-  ),
-  RestrictAddressFamilies_AF_NETLINK: addressFamilyRow(
-    "AF_NETLINK",
-    "Forbids netlink sockets (kernel interfaces such as routing and udev events)."
-  ),
-  RestrictAddressFamilies_AF_PACKET: addressFamilyRow(
-    "AF_PACKET",
-    "Forbids raw packet sockets (sniffing and crafting link-layer frames)."
-  ),
-  RestrictAddressFamilies_OTHER: {
-    reads: ["RestrictAddressFamilies"],
-    fix: {
-      directives: ["RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"],
-      explanation: "An allow list: the service may open only local and IP sockets; it must replace any deny-list (`RestrictAddressFamilies=~…`) line, which an allow list after it cannot undo."
-    }
-  },
-  SystemCallArchitectures: {
-    reads: ["SystemCallArchitectures"],
-    fix: {
-      directives: ["SystemCallArchitectures=native"],
-      explanation: "Allows system calls of the native ABI only (no 32-bit compatibility entry points)."
-    }
-  },
-  SystemCallFilter_swap: SYSCALL_FILTER_ROW,
-  SystemCallFilter_obsolete: SYSCALL_FILTER_ROW,
-  SystemCallFilter_clock: SYSCALL_FILTER_ROW,
-  SystemCallFilter_cpu_emulation: SYSCALL_FILTER_ROW,
-  SystemCallFilter_debug: SYSCALL_FILTER_ROW,
-  SystemCallFilter_mount: SYSCALL_FILTER_ROW,
-  SystemCallFilter_module: SYSCALL_FILTER_ROW,
-  SystemCallFilter_raw_io: SYSCALL_FILTER_ROW,
-  SystemCallFilter_reboot: SYSCALL_FILTER_ROW,
-  SystemCallFilter_privileged: SYSTEM_SERVICE_FILTER_ROW,
-  SystemCallFilter_resources: SYSTEM_SERVICE_FILTER_ROW,
-  IPAddressDeny: {
-    reads: ["IPAddressDeny", "IPAddressAllow", "IPIngressFilterPath", "IPEgressFilterPath"],
-    fix: {
-      directives: ["IPAddressDeny=any"],
-      explanation: "Blocks all IP traffic of the service; one that needs the network adds IPAddressAllow= entries (`localhost` or specific ranges), which earns partial credit."
-    },
-    // Not applied even when the profile forbids IP sockets: IPAddressAllow= entries may be what it needs.
-    judgement: { takesAway: IP, appliedWhenProfileForbids: false }
-  },
-  DeviceAllow: {
-    reads: ["DevicePolicy", "DeviceAllow", "PrivateDevices", "ProtectClock", "RootImage"],
-    ranks: {
-      DevicePolicy: { of: (s) => s.devicePolicy ?? "auto", order: ["auto", "closed", "strict"] }
-    },
-    fix: {
-      directives: ["DevicePolicy=closed"],
-      explanation: "Allows only the standard pseudo devices (/dev/null, /dev/zero, /dev/random…); devices the service needs go in DeviceAllow=, which earns partial credit (so does ProtectClock=yes, which adds the RTC)."
-    }
-  },
-  AmbientCapabilities: {
-    reads: ["AmbientCapabilities"],
-    fix: {
-      directives: ["AmbientCapabilities="],
-      explanation: "Empties the ambient capability set, so the service does not inherit capabilities as a non-root user."
-    }
-  }
-};
-var KNOWN_ASSESSORS = Object.freeze(Object.keys(KNOWLEDGE));
-function knowledgeOf(jsonField) {
-  return Object.hasOwn(KNOWLEDGE, jsonField) ? KNOWLEDGE[jsonField] : void 0;
-}
-function directivesOfAssessor(a) {
-  const known = knowledgeOf(a.jsonField);
-  return known ? [...known.reads] : [a.name.split("=")[0]];
-}
-function newestRow(jsonField) {
-  for (const version2 of [...SUPPORTED_VERSIONS].reverse()) {
-    const data = systemdRelease(version2).data;
-    const row = data.assessors.find((a) => a.jsonField === jsonField);
-    if (row) return { row, data };
-  }
-  return void 0;
-}
-var FIXES = /* @__PURE__ */ new Map();
-function fixLinesOf(jsonField) {
-  if (!FIXES.has(jsonField)) {
-    const fix2 = knowledgeOf(jsonField)?.fix;
-    const found = newestRow(jsonField);
-    FIXES.set(jsonField, typeof fix2 === "function" ? found ? fix2(found.row, found.data) : void 0 : fix2);
-  }
-  return FIXES.get(jsonField);
-}
-var EFFECTIVE_FLAGS = Object.assign(
-  {},
-  ...Object.values(KNOWLEDGE).map((k) => k.flags ?? {})
-);
-var STRENGTH_ORDERS = Object.assign(
-  {},
-  ...Object.values(KNOWLEDGE).map((k) => k.ranks ?? {})
-);
-
-// src/core/security/assess.ts
-function setOf(c, index) {
-  if (c.set) return c.set[index];
-  const badness = c.badness[index];
-  return badness === void 0 ? null : badness === 0;
-}
-function columnsOf(a) {
-  if (a.columns) return a.columns;
-  const rows = a.rows;
-  return {
-    assessors: rows.map((r) => r.assessor),
-    weight: rows.map((r) => r.weight),
-    range: rows.map((r) => r.range),
-    order: rows.map((_r, i) => i),
-    badness: rows.map((r) => r.badness),
-    description: rows.map((r) => r.description),
-    set: rows.map((r) => r.set),
-    exposure: rows.map((r) => r.exposure)
-  };
-}
-var ScoredAssessment = class {
-  constructor(unitId, exposure2, level, columns) {
-    this.unitId = unitId;
-    this.exposure = exposure2;
-    this.level = level;
-    this.columns = columns;
-  }
-  unitId;
-  exposure;
-  level;
-  columns;
-  madeRows;
-  get rows() {
-    this.madeRows ??= this.columns.order.map((index) => rowAt(this.columns, index));
-    return this.madeRows;
-  }
-};
-function rowAt(c, index) {
-  return {
-    assessor: c.assessors[index],
-    index,
-    badness: c.badness[index],
-    description: c.description[index],
-    weight: c.weight[index],
-    range: c.range[index],
-    set: setOf(c, index),
-    exposure: c.exposure[index]
-  };
-}
-function levelFor(exposure2, release) {
-  const levels = release.data.levels;
-  return levels.find((l) => exposure2 >= l.min) ?? levels[levels.length - 1];
-}
-var AssessmentAbort = class extends Error {
-  constructor(assertion, row) {
-    super(`Assertion '${assertion}' failed${row === void 0 ? "" : ` for ${row}`}`);
-    this.assertion = assertion;
-    this.row = row;
-  }
-  assertion;
-  row;
-};
-var NOBODY = "nobody";
-var CONSTANT_TEXTS = [];
-function verdict(badness, description) {
-  if (description === void 0) return { badness };
-  CONSTANT_TEXTS.push(description);
-  return { badness, description, textId: CONSTANT_TEXTS.length - 1 };
-}
-var NOT_APPLICABLE = verdict(void 0);
-var BADNESS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((b) => verdict(b));
-var GOOD = BADNESS[0];
-var BAD = BADNESS[1];
-function isUserManager(release) {
-  return release.scope === "user" && release.traits.userManagerRows;
-}
-function runsPrivileged(s) {
-  if (s.user === "0" || s.user === "root") return true;
-  if (s.dynamicUser) return false;
-  return s.user === void 0 || s.user === "";
-}
-function familyClassRestricted(s, cls) {
-  const allowList = s.addressFamiliesAllowList;
-  let restricted = allowList;
-  const families = s.addressFamilies?.families;
-  if (families === void 0) return restricted;
-  for (const af of families) {
-    if (af === 0) continue;
-    const c = af === 2 || af === 10 ? "inet" : af === 1 ? "unix" : af === 16 ? "netlink" : af === 17 ? "packet" : "other";
-    if (c === cls) restricted = !allowList;
-  }
-  return restricted;
-}
-var USER_NOBODY = verdict(
-  9,
-  `Service runs under as '${NOBODY}' user, which should not be used for services`
-);
-var USER_DYNAMIC = verdict(0, "Service runs under a transient non-root user identity");
-var USER_STATIC = verdict(0, "Service runs under a static non-root user identity");
-var USER_CALLER = verdict(0, "Service runs under the calling user's identity");
-var REMOVE_IPC_PER_USER = verdict(void 0, "RemoveIPC= has no effect on per-user services");
-var HOME_YES = verdict(0, "Service has no access to home directories");
-var HOME_READ_ONLY = verdict(5, "Service has read-only access to home directories");
-var HOME_TMPFS = verdict(1, "Service has access to fake empty home directories");
-var HOME_NO = verdict(10, "Service has full access to home directories");
-var SYSTEM_STRICT = verdict(0, "Service has strict read-only access to the OS file hierarchy");
-var SYSTEM_FULL = verdict(3, "Service has very limited write access to the OS file hierarchy");
-var SYSTEM_YES = verdict(5, "Service has limited write access to the OS file hierarchy");
-var SYSTEM_NO = verdict(10, "Service has full access to the OS file hierarchy");
-var UMASK_VERDICTS = [
-  verdict(10, "Files created by service are world-writable by default"),
-  verdict(5, "Files created by service are world-readable by default"),
-  verdict(2, "Files created by service are group-writable by default"),
-  verdict(1, "Files created by service are group-readable by default"),
-  verdict(0, "Files created by service are accessible only by service's own user by default")
-];
-var ABI_ALL = verdict(10, "Service may execute system calls with all ABIs");
-var ABI_NATIVE = verdict(0, "Service may execute system calls only with native ABI");
-var ABI_MULTIPLE = verdict(8, "Service may execute system calls with multiple ABIs");
-var SYSCALLS_UNFILTERED = verdict(10, "Service does not filter system calls");
-var IP_CUSTOM = verdict(0, "Service defines custom ingress/egress IP filters with BPF programs");
-var IP_NO_ALLOW_LIST = verdict(10, "Service does not define an IP address allow list");
-var IP_ALLOW_OTHER = verdict(5, "Service defines IP address allow list with non-localhost entries");
-var IP_ALLOW_LOCALHOST = verdict(2, "Service defines IP address allow list with only localhost entries");
-var IP_BLOCK_ALL = verdict(0, "Service blocks all IP address ranges");
-var DEVICE_MINIMAL_ACL = verdict(0, "Service has a minimal device ACL");
-var DEVICE_NO_ACL = verdict(10, "Service has no device ACL");
-var BOOT_PHASE = verdict(void 0, "Service runs in special boot phase, option is not appropriate");
-var EXCLUDED = verdict(void 0, "Option excluded by policy, skipping");
-function capabilityHalves(bits) {
-  let lo = 0;
-  let hi = 0;
-  for (const bit of bits) {
-    if (bit < 32) lo |= 1 << bit;
-    else if (bit < 64) hi |= 1 << bit - 32;
-  }
-  return { lo, hi };
-}
-var RULES = {
-  bool: (a) => {
-    const cls = a.familyClass;
-    if (cls) return (s) => familyClassRestricted(s, cls) ? GOOD : BAD;
-    const flag = knowledgeOf(a.jsonField)?.flags?.[a.jsonField] ?? (() => false);
-    if (a.jsonField === "Delegate") return (s) => flag(s) ? BAD : GOOD;
-    return (s) => flag(s) ? GOOD : BAD;
-  },
-  user: (_a, release) => {
-    const root = isUserManager(release) ? USER_CALLER : BADNESS[10];
-    return (s) => {
-      if (s.user === NOBODY) return USER_NOBODY;
-      const isRoot = s.user === "0" || s.user === "root";
-      if (s.dynamicUser && !isRoot) return USER_DYNAMIC;
-      if (s.user !== void 0 && s.user !== "" && !isRoot) return USER_STATIC;
-      return root;
-    };
-  },
-  supplementary_groups: (_a, release) => {
-    const perUser = isUserManager(release);
-    return (s) => {
-      if (!perUser && runsPrivileged(s)) return NOT_APPLICABLE;
-      return s.supplementaryGroups.length > 0 ? BAD : GOOD;
-    };
-  },
-  remove_ipc: (_a, release) => {
-    if (isUserManager(release)) return () => REMOVE_IPC_PER_USER;
-    return (s) => {
-      if (runsPrivileged(s)) return NOT_APPLICABLE;
-      return s.removeIpc ? GOOD : BAD;
-    };
-  },
-  protect_home: () => (s) => {
-    switch (s.protectHome) {
-      case "yes":
-        return HOME_YES;
-      case "read-only":
-        return HOME_READ_ONLY;
-      case "tmpfs":
-        return HOME_TMPFS;
-      default:
-        return HOME_NO;
-    }
-  },
-  protect_system: () => (s) => {
-    switch (s.protectSystem) {
-      case "strict":
-        return SYSTEM_STRICT;
-      case "full":
-        return SYSTEM_FULL;
-      case "yes":
-        return SYSTEM_YES;
-      default:
-        return SYSTEM_NO;
-    }
-  },
-  root_directory: () => (s) => {
-    const unset = (p) => p === void 0 || p === "" || p === "/";
-    return unset(s.rootDirectory) && unset(s.rootImage) ? BAD : GOOD;
-  },
-  capability_bounding_set: (a) => {
-    const { lo, hi } = capabilityHalves(a.capabilityBits ?? []);
-    return (_s, c) => (c.capLo & lo) !== 0 || (c.capHi & hi) !== 0 ? BAD : GOOD;
-  },
-  ambient_capabilities: () => (s) => s.ambientCapabilities !== 0n ? BAD : GOOD,
-  umask: () => (s) => {
-    const m = s.umask;
-    if (!(m & 2)) return UMASK_VERDICTS[0];
-    if (!(m & 4)) return UMASK_VERDICTS[1];
-    if (!(m & 16)) return UMASK_VERDICTS[2];
-    if (!(m & 32)) return UMASK_VERDICTS[3];
-    return UMASK_VERDICTS[4];
-  },
-  keyring_mode: () => (s) => s.keyringMode === "private" ? GOOD : BAD,
-  protect_proc: () => (s) => {
-    switch (s.protectProc) {
-      case "noaccess":
-        return BAD;
-      case "invisible":
-      case "ptraceable":
-        return GOOD;
-      default:
-        return BADNESS[3];
-    }
-  },
-  proc_subset: () => (s) => s.procSubset === "pid" ? GOOD : BAD,
-  notify_access: () => (s) => s.notifyAccess === "all" ? BAD : GOOD,
-  restrict_namespaces: (a) => {
-    const flag = NAMESPACE_FLAGS[a.namespace ?? ""] ?? 0;
-    return (s) => s.restrictNamespaces === NAMESPACES_UNSET || (s.restrictNamespaces & flag) !== 0 ? BAD : GOOD;
-  },
-  system_call_architectures: () => (s) => {
-    const archs = s.systemCallArchitectures;
-    if (archs.size === 0) return ABI_ALL;
-    if (archs.size === 1 && archs.has("native")) return ABI_NATIVE;
-    return ABI_MULTIPLE;
-  },
-  system_call_filter: (a, release) => {
-    const v = groupVerdicts(release, a.syscallGroup ?? "");
-    const members = v.members;
-    return (s) => {
-      const filter = s.systemCallFilter;
-      if (!filter || !filter.allowList && filter.names.size === 0) return SYSCALLS_UNFILTERED;
-      const names = filter.names;
-      if (filter.allowList) {
-        for (let i = 0; i < members.length; i++)
-          if (names.has(members[i])) return v.allowIncluded[i];
-        return v.allowExcluded;
-      }
-      for (let i = 0; i < members.length; i++)
-        if (!names.has(members[i])) return v.denyExcluded[i];
-      return v.denyIncluded;
-    };
-  },
-  ip_address_allow: () => (s) => {
-    if (s.ipCustomFilters) return IP_CUSTOM;
-    if (!s.ipAddressDenyAll) return IP_NO_ALLOW_LIST;
-    if (s.ipAddressAllowOther) return IP_ALLOW_OTHER;
-    if (s.ipAddressAllowLocalhost) return IP_ALLOW_LOCALHOST;
-    return IP_BLOCK_ALL;
-  },
-  device_allow: () => (s) => {
-    if (s.devicePolicy === "strict" || s.devicePolicy === "closed") {
-      if (s.deviceAllow.length > 0) {
-        const list = s.deviceAllow.map((e) => `${e.path}:${e.permissions}`).join(" ");
-        return { badness: 5, description: `Service has a device ACL with some special devices: ${list}` };
-      }
-      return DEVICE_MINIMAL_ACL;
-    }
-    return DEVICE_NO_ACL;
-  }
-};
-function syscallGroupVerdicts(group, members) {
-  return {
-    members,
-    allowIncluded: members.map(
-      (offender) => verdict(
-        9,
-        `System call allow list defined for service, and ${group} is included (e.g. ${offender} is allowed)`
-      )
-    ),
-    allowExcluded: verdict(0, `System call allow list defined for service, and ${group} is not included`),
-    denyExcluded: members.map(
-      (offender) => verdict(
-        10,
-        `System call deny list defined for service, and ${group} is not included (e.g. ${offender} is allowed)`
-      )
-    ),
-    denyIncluded: verdict(0, `System call deny list defined for service, and ${group} is included`)
-  };
-}
-var GROUP_VERDICTS = /* @__PURE__ */ new WeakMap();
-function groupVerdicts(release, group) {
-  let byGroup = GROUP_VERDICTS.get(release);
-  if (!byGroup) {
-    byGroup = /* @__PURE__ */ new Map();
-    GROUP_VERDICTS.set(release, byGroup);
-  }
-  let v = byGroup.get(group);
-  if (!v) {
-    v = syscallGroupVerdicts(group, release.data.assessedGroups[group] ?? []);
-    byGroup.set(group, v);
-  }
-  return v;
-}
-var TABLES = /* @__PURE__ */ new WeakMap();
-var POLICY_TABLES = /* @__PURE__ */ new WeakMap();
-function assessTable(release, policy) {
-  if (policy === void 0 || policy.size === 0) {
-    let t2 = TABLES.get(release);
-    if (!t2) {
-      t2 = buildTable(release, void 0);
-      TABLES.set(release, t2);
-    }
-    return t2;
-  }
-  let byPolicy = POLICY_TABLES.get(release);
-  if (!byPolicy) {
-    byPolicy = /* @__PURE__ */ new WeakMap();
-    POLICY_TABLES.set(release, byPolicy);
-  }
-  let t = byPolicy.get(policy);
-  if (!t) {
-    t = buildTable(release, policy);
-    byPolicy.set(policy, t);
-  }
-  return t;
-}
-function buildTable(release, policy) {
-  const assessors = release.data.assessors;
-  const n = assessors.length;
-  const overrides = assessors.map((a) => policy?.get(a.jsonField));
-  const weight = assessors.map((a, i) => overrides[i]?.weight ?? a.weight);
-  const range = assessors.map((a, i) => overrides[i]?.range ?? a.range);
-  const exactWeight = assessors.map((_a, i) => overrides[i]?.exactWeight ?? BigInt(weight[i]));
-  const exactRange = assessors.map((_a, i) => overrides[i]?.exactRange ?? BigInt(range[i]));
-  const good = assessors.map((a, i) => overrides[i]?.descriptionGood ?? a.descriptionGood);
-  const bad = assessors.map((a, i) => overrides[i]?.descriptionBad ?? a.descriptionBad);
-  const na = assessors.map((a, i) => overrides[i]?.descriptionNa ?? a.descriptionNa);
-  const texts = new Set(CONSTANT_TEXTS);
-  for (const list of [good, bad, na]) for (const t of list) if (t !== null) texts.add(t);
-  for (const a of assessors) {
-    if (a.kind !== "system_call_filter") continue;
-    const v = groupVerdicts(release, a.syscallGroup ?? "");
-    for (const x of [...v.allowIncluded, v.allowExcluded, ...v.denyExcluded, v.denyIncluded])
-      if (x.description !== void 0) texts.add(x.description);
-  }
-  const sortedTexts = [...texts].sort(strcmp);
-  const textRank = new Map(sortedTexts.map((t, i) => [t, 2 * i + 2]));
-  const rankOf = (t) => t === null ? -1 : textRank.get(t);
-  let weightSum = 0;
-  let bigArithmetic = false;
-  for (let i = 0; i < n; i++) {
-    if (weight[i] > 4294967295 || range[i] > 4294967295) bigArithmetic = true;
-    weightSum += weight[i];
-  }
-  if (weightSum > 4294967295) bigArithmetic = true;
-  const byNameRank = assessors.map((_a, i) => i).sort(
-    (x, y) => strcmp(assessors[x].name, assessors[y].name) || x - y
-  );
-  const nameRank = new Array(n);
-  byNameRank.forEach((index, rank) => nameRank[index] = rank);
-  const badnesses = Array.from({ length: BADNESS_SLOTS }, (_x, b) => b);
-  const rows = assessors.map((a, i) => {
-    const w2 = weight[i];
-    const r = range[i];
-    const texts2 = {
-      good: good[i],
-      bad: bad[i],
-      na: na[i]
-    };
-    return {
-      rule: RULES[a.kind](a, release),
-      defaultDependenciesOnly: a.defaultDependenciesOnly === true,
-      weight: w2,
-      range: r,
-      builtinRange: a.range,
-      ...texts2,
-      goodRank: rankOf(texts2.good),
-      badRank: rankOf(texts2.bad),
-      naRank: rankOf(texts2.na),
-      nameRank: nameRank[i],
-      badnessShare: badnesses.map((b) => divRoundUp(b * w2, r)),
-      scaledShare: badnesses.map((b) => divRoundUp(b * w2 * 100, r))
-    };
-  });
-  const levelOf = [];
-  for (let e = 0; e <= 100; e++) levelOf.push(levelFor(e, release));
-  return {
-    assessors,
-    rows,
-    weight,
-    range,
-    exactWeight,
-    exactRange,
-    bigArithmetic,
-    texts: sortedTexts,
-    textRank,
-    textIdRank: Int32Array.from(CONSTANT_TEXTS, (text2) => textRank.get(text2)),
-    levelOf,
-    topRank: 2 * sortedTexts.length + 1,
-    orderKeys: new Int32Array(n)
-  };
-}
-var BADNESS_SLOTS = 11;
-function divRoundUp(a, b) {
-  return Math.floor((a + b - 1) / b);
-}
-var U642 = (1n << 64n) - 1n;
-var TENTHS = Array.from({ length: 101 }, (_, x) => `${Math.floor(x / 10)}.${x % 10}`);
-function formatTenths(x) {
-  if (typeof x === "number") return TENTHS[x] ?? `${Math.floor(x / 10)}.${x % 10}`;
-  return `${x / 10n}.${x % 10n}`;
-}
-function assessUnit(s, release, policy) {
-  const t = assessTable(release, policy);
-  const assessors = t.assessors;
-  const rows = t.rows;
-  const cap = s.capabilityBoundingSet;
-  const c = {
-    capLo: Number(cap & 0xffffffffn),
-    capHi: Number(cap >> 32n & 0xffffffffn)
-  };
-  const n = assessors.length;
-  const badnessColumn = new Array(n);
-  const descriptionColumn = new Array(n);
-  const exposureColumn = new Array(n);
-  const keys = t.orderKeys;
-  let keyed = n <= MAX_KEYED_ROWS && t.topRank < MAX_KEYED_RANK;
-  let unitTexts;
-  let badnessSum = 0;
-  let weightSum = 0;
-  for (let index = 0; index < n; index++) {
-    const row = rows[index];
-    const weight = row.weight;
-    const range = row.range;
-    let v;
-    if (row.defaultDependenciesOnly && !s.defaultDependencies) v = BOOT_PHASE;
-    else if (weight === 0) v = EXCLUDED;
-    else v = row.rule(s, c);
-    if (range === 0) throw new AssessmentAbort("range > 0", assessors[index].jsonField);
-    const badness = v.badness;
-    if (badness !== void 0 && badness > range) {
-      throw new AssessmentAbort("badness <= range", assessors[index].jsonField);
-    }
-    let description;
-    let rank;
-    if (badness === void 0) {
-      description = row.na;
-      rank = row.naRank;
-    } else {
-      if (badness === row.builtinRange) {
-        description = row.bad;
-        rank = row.badRank;
-      } else if (badness === 0) {
-        description = row.good;
-        rank = row.goodRank;
-      } else {
-        description = null;
-        rank = -1;
-      }
-      badnessSum += badness < BADNESS_SLOTS ? row.badnessShare[badness] : divRoundUp(badness * weight, range);
-      weightSum += weight;
-    }
-    if (v.description !== void 0) {
-      description = v.description;
-      const id = v.textId;
-      rank = id !== void 0 && id < t.textIdRank.length ? t.textIdRank[id] : t.textRank.get(description) ?? -1;
-      if (rank < 0 && keyed) {
-        rank = gapRank(t.texts, description);
-        unitTexts ??= /* @__PURE__ */ new Map();
-        const other = unitTexts.get(rank);
-        if (other === void 0) unitTexts.set(rank, description);
-        else if (other !== description) keyed = false;
-      }
-    }
-    if (rank < 0) keyed = false;
-    else if (keyed)
-      keys[index] = ((t.topRank - rank) * MAX_KEYED_ROWS + row.nameRank) * MAX_KEYED_ROWS + index;
-    badnessColumn[index] = badness;
-    descriptionColumn[index] = description;
-    exposureColumn[index] = null;
-  }
-  let exposure2;
-  if (!t.bigArithmetic) {
-    if (weightSum === 0) throw new AssessmentAbort("weight_sum > 0");
-    for (let i = 0; i < n; i++) {
-      const b = badnessColumn[i];
-      if (b === void 0 || b === 0) continue;
-      const row = rows[i];
-      const scaled = b < BADNESS_SLOTS ? row.scaledShare[b] : divRoundUp(b * row.weight * 100, row.range);
-      const share = divRoundUp(scaled, weightSum);
-      exposureColumn[i] = formatTenths(share);
-    }
-    exposure2 = divRoundUp(badnessSum * 100, weightSum);
-  } else {
-    const up = (x, y) => x / y + (x % y !== 0n ? 1n : 0n);
-    let badnessSum2 = 0n;
-    let weightSum2 = 0n;
-    for (let i = 0; i < n; i++) {
-      const b = badnessColumn[i];
-      if (b === void 0) continue;
-      const weight = t.exactWeight[i];
-      badnessSum2 = badnessSum2 + up(BigInt(b) * weight & U642, t.exactRange[i]) & U642;
-      weightSum2 = weightSum2 + weight & U642;
-    }
-    if (weightSum2 === 0n) throw new AssessmentAbort("weight_sum > 0");
-    for (let i = 0; i < n; i++) {
-      const b = badnessColumn[i];
-      if (b === void 0 || b === 0) continue;
-      const weight = t.exactWeight[i];
-      const x = up(up(BigInt(b) * weight * 100n & U642, t.exactRange[i]), weightSum2);
-      exposureColumn[i] = formatTenths(x);
-    }
-    exposure2 = Number(up(badnessSum2 * 100n & U642, weightSum2));
-  }
-  const columns = {
-    assessors,
-    weight: t.weight,
-    range: t.range,
-    order: [],
-    badness: badnessColumn,
-    description: descriptionColumn,
-    exposure: exposureColumn
-  };
-  columns.order = keyed ? orderByKeys(keys) : packedIndexes(
-    sortRows(
-      Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
-      release.traits.emptyDescriptionSortsFirst
-    )
-  );
-  const level = t.levelOf[exposure2] ?? levelFor(exposure2, release);
-  return new ScoredAssessment(s.unitId, exposure2, level, columns);
-}
-function strcmp(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-var MAX_KEYED_ROWS = 128;
-var MAX_KEYED_RANK = 2 ** 31 / (MAX_KEYED_ROWS * MAX_KEYED_ROWS);
-function gapRank(texts, text2) {
-  let lo = 0;
-  let hi = texts.length;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (texts[mid] < text2) lo = mid + 1;
-    else hi = mid;
-  }
-  return 2 * lo + 1;
-}
-function orderByKeys(keys) {
-  keys.sort();
-  const out = [];
-  for (let k = 0; k < keys.length; k++) out.push(keys[k] % MAX_KEYED_ROWS);
-  return out;
-}
-function packedIndexes(rows) {
-  const out = [];
-  for (const r of rows) out.push(r.index);
-  return out;
-}
-function sortRows(rows, emptyDescriptionFirst) {
-  if (rows.every((r) => r.description !== null)) {
-    return [...rows].sort((a, b) => {
-      const da = a.description;
-      const db = b.description;
-      if (da !== db) return da < db ? 1 : -1;
-      return strcmp(a.assessor.name, b.assessor.name) || a.index - b.index;
-    });
-  }
-  const compare = (x, y) => {
-    if (x === 0 && y === 0) return 0;
-    if (x === 0) return -1;
-    if (y === 0) return 1;
-    const a = rows[x - 1];
-    const b = rows[y - 1];
-    let r;
-    if (a.description !== null && b.description !== null) r = strcmp(a.description, b.description);
-    else if (emptyDescriptionFirst) r = a.description === null ? b.description === null ? 0 : 1 : -1;
-    else r = x < y ? -1 : x > y ? 1 : 0;
-    if (r !== 0) return -r;
-    r = strcmp(a.assessor.name, b.assessor.name);
-    if (r !== 0) return r;
-    return x - y;
-  };
-  const order = Array.from({ length: rows.length + 1 }, (_, i) => i);
-  mergeSort(order, compare);
-  return order.slice(1).map((i) => rows[i - 1]);
-}
-function mergeSort(items, compare) {
-  const tmp = new Array(items.length);
-  const sort = (lo, n) => {
-    if (n <= 1) return;
-    const n1 = Math.floor(n / 2);
-    const n2 = n - n1;
-    sort(lo, n1);
-    sort(lo + n1, n2);
-    let i = lo;
-    let j = lo + n1;
-    let k = 0;
-    let left = n1;
-    let right = n2;
-    while (left > 0 && right > 0) {
-      if (compare(items[i], items[j]) <= 0) {
-        tmp[k++] = items[i++];
-        left--;
-      } else {
-        tmp[k++] = items[j++];
-        right--;
-      }
-    }
-    while (left > 0) {
-      tmp[k++] = items[i++];
-      left--;
-    }
-    for (let m = 0; m < k; m++) items[lo + m] = tmp[m];
-  };
-  sort(0, items.length);
-}
-
 // src/core/engine.ts
 function scoreLoadedUnit(unit3, systemd, overrides, host) {
   const derived = deriveSecuritySettings(unit3, systemd, host);
@@ -27673,1202 +25237,6 @@ function scoreLoadedUnit(unit3, systemd, overrides, host) {
       ...busName
     };
   }
-}
-
-// src/core/gate/score-units.ts
-function unitReadPaths(tree, searchPath, names, type, extra = []) {
-  const out = /* @__PURE__ */ new Set();
-  const withTarget = (path) => {
-    const entry = tree.lstat(path);
-    if (!entry) return;
-    out.add(path);
-    if (entry.type !== "symlink") return;
-    const r = resolvePath(tree, path);
-    if (r.kind === "file" || r.kind === "directory" || r.kind === "other") out.add(r.path);
-  };
-  const dirNames = /* @__PURE__ */ new Set();
-  for (const n of names) for (const d2 of dropInNames(n)) dirNames.add(d2);
-  dirNames.add(type);
-  for (const dir of searchPath) {
-    for (const n of names) withTarget(`${dir}/${n}`);
-    for (const d2 of dirNames) {
-      const path = `${dir}/${d2}.d`;
-      const entry = tree.lstat(path);
-      if (!entry) continue;
-      out.add(path);
-      const r = resolvePath(tree, path);
-      if (r.kind !== "directory") continue;
-      const prefix = r.path === "/" ? "" : r.path;
-      for (const f of tree.readDirectory(r.path) ?? []) if (f.endsWith(".conf")) withTarget(`${prefix}/${f}`);
-    }
-  }
-  for (const p of extra) withTarget(p);
-  return [...out].map(repoPathOf);
-}
-function toRepoPaths(side2) {
-  for (const file of side2.unit?.files ?? []) {
-    file.file = repoPathOf(file.file);
-    for (const a of file.assignments) a.file = repoPathOf(a.file);
-    for (const d2 of file.diagnostics) d2.file = repoPathOf(d2.file);
-  }
-  if (side2.settings?.typeSection) side2.settings.typeSection.file = repoPathOf(side2.settings.typeSection.file);
-  for (const d2 of side2.diagnostics ?? []) d2.file = repoPathOf(d2.file);
-}
-function repositoryWindow(tree) {
-  return {
-    lstat: (p) => tree.lstat(p),
-    readDirectory: (p) => tree.readDirectory(p),
-    readFile: (p) => tree.readFile(p),
-    hostDirectory: "/\0repository"
-  };
-}
-function leaves(window2, path) {
-  const r = resolvePath(window2, path);
-  return r.kind === "missing" || r.kind === "loop" || r.kind === "other";
-}
-function escapingSymlink(tree, locator) {
-  const path = "/" + locator.repoPath;
-  const entry = tree.lstat(path);
-  if (entry?.type !== "symlink") return void 0;
-  if (locator.root !== void 0) {
-    const target = entry.target.startsWith("/") ? import_path4.posix.normalize(locator.root + entry.target) : linkTargetPath(import_path4.posix.dirname(path), entry.target);
-    const alias = locator.searchPath.some((d2) => target.startsWith(d2 + "/"));
-    if (alias && tree.lstat(target) !== void 0) return void 0;
-  }
-  if (leaves(repositoryWindow(tree), path)) {
-    return `${locator.repoPath} is a symlink to ${entry.target}, which is not a file in this repository; refused`;
-  }
-  return void 0;
-}
-function escapingDropIns(tree, searchPath, unit3, loader) {
-  const candidates = [];
-  for (const dir of searchPath) {
-    for (const name of unit3.names) for (const n of dropInNames(name)) candidates.push(`${dir}/${n}.d`);
-    candidates.push(`${dir}/${unit3.type}.d`);
-  }
-  candidates.push(...loader.dropInPaths(unit3));
-  const refused = [];
-  const window2 = repositoryWindow(tree);
-  for (const path of new Set(candidates)) {
-    const entry = tree.lstat(path);
-    if (entry?.type !== "symlink") continue;
-    if (leaves(window2, path)) refused.push({ path: repoPathOf(path), target: entry.target });
-  }
-  return refused;
-}
-function scoreUnit(tree, locator, systemd, overrides, loader) {
-  const readByName = () => {
-    const parts = parseUnitName(locator.unitName);
-    const names = [locator.unitName];
-    if (parts?.instance) names.push(templateOf(locator.unitName));
-    return unitReadPaths(tree, locator.searchPath, names, parts?.type ?? "service", ["/" + locator.repoPath]);
-  };
-  const refused = escapingSymlink(tree, locator);
-  if (refused)
-    return withSameSide({
-      locator,
-      side: { path: locator.repoPath, error: refused, texts: [] },
-      files: readByName()
-    });
-  const unitLoader = loader ?? new UnitLoader(tree, locator.searchPath);
-  const loaded = unitLoader.load(locator.unitName);
-  if (!loaded.ok) {
-    return withSameSide({
-      locator,
-      side: { path: locator.repoPath, error: loaded.failure.message, texts: [] },
-      files: readByName()
-    });
-  }
-  const unit3 = loaded.unit;
-  const escaping = escapingDropIns(tree, locator.searchPath, unit3, unitLoader);
-  if (escaping.length > 0) {
-    const error = escaping.map(
-      (d2) => `the drop-in ${d2.path} is a symlink to ${d2.target}, which is not in this repository; refused`
-    ).join("; ");
-    return withSameSide({
-      locator,
-      side: { path: locator.repoPath, error, texts: [] },
-      files: [.../* @__PURE__ */ new Set([...readByName(), ...escaping.map((d2) => d2.path)])]
-    });
-  }
-  const texts = [];
-  for (const f of unit3.files) {
-    const read = tree.readFile(f.file);
-    const r = "text" in read ? read : (() => {
-      const resolved = resolvePath(tree, f.file);
-      return resolved.kind === "file" ? tree.readFile(resolved.path) : read;
-    })();
-    if ("text" in r) texts.push({ path: repoPathOf(f.file), text: r.text });
-  }
-  const files = unitReadPaths(
-    tree,
-    locator.searchPath,
-    unit3.names,
-    unit3.type,
-    unit3.files.map((f) => f.file)
-  );
-  const scoredSide = (release) => {
-    const outcome = scoreLoadedUnit(unit3, release, overrides);
-    const side2 = {
-      path: repoPathOf(unit3.fragmentPath),
-      unit: unit3,
-      texts,
-      ...overrides ? { overrides } : {}
-    };
-    side2.diagnostics = outcome.diagnostics;
-    if (outcome.ok) {
-      side2.settings = outcome.settings;
-      side2.assessment = outcome.assessment;
-    } else if (outcome.stage === "overrides") {
-      side2.error = `the assessor overrides cannot be applied: ${outcome.message}`;
-    } else {
-      side2.error = outcome.message.split("\n")[0] ?? "the unit failed to load";
-    }
-    toRepoPaths(side2);
-    return side2;
-  };
-  const sides = /* @__PURE__ */ new Map();
-  const sideOn = (release) => {
-    let side2 = sides.get(release.version);
-    if (!side2) sides.set(release.version, side2 = scoredSide(release));
-    return side2;
-  };
-  return {
-    locator,
-    files,
-    get side() {
-      return sideOn(systemd);
-    },
-    sideOn
-  };
-}
-function withSameSide(scored2) {
-  return { ...scored2, sideOn: () => scored2.side };
-}
-
-// src/core/gate/scope.ts
-function unitKey(l) {
-  return l.root !== void 0 ? `${l.root}\0${l.fileName}` : l.repoPath;
-}
-function scoreAll(source, policy, score2 = scoreUnit, skipped) {
-  const systemd = systemdRelease(policy.systemdVersion);
-  const overrides = policy.assessorOverrides.size > 0 ? policy.assessorOverrides : void 0;
-  const locators = discoverUnits(
-    source.paths,
-    policy.unitTypes,
-    systemd.traits.searchPath,
-    systemd.traits.templateInstance,
-    skipped
-  );
-  const out = /* @__PURE__ */ new Map();
-  const loaders = /* @__PURE__ */ new Map();
-  for (const l of locators) {
-    if (score2 !== scoreUnit) {
-      out.set(unitKey(l), score2(source.tree, l, systemd, overrides));
-      continue;
-    }
-    const key = l.searchPath.join("\0");
-    let loader = loaders.get(key);
-    if (!loader) {
-      loader = new UnitLoader(source.tree, l.searchPath);
-      loaders.set(key, loader);
-    }
-    out.set(unitKey(l), scoreUnit(source.tree, l, systemd, overrides, loader));
-  }
-  return out;
-}
-var OtherReleases = class {
-  constructor(policy, overrides) {
-    this.overrides = overrides;
-    this.releases = policy.systemdVersions.filter((v) => v !== policy.systemdVersion).map(systemdRelease);
-  }
-  overrides;
-  releases;
-  loadedOtherwise = /* @__PURE__ */ new Map();
-  /** The unit as `release` loads it, when that differs from how the primary release did. */
-  otherwise(tree, u, release) {
-    let byRelease = this.loadedOtherwise.get(u);
-    if (!byRelease) this.loadedOtherwise.set(u, byRelease = /* @__PURE__ */ new Map());
-    if (!byRelease.has(release.version)) {
-      const l = locatorOn(u.locator, release.traits.searchPath, release.traits.templateInstance);
-      byRelease.set(
-        release.version,
-        sameLoading(l, u.locator) ? void 0 : scoreUnit(tree, l, release, this.overrides)
-      );
-    }
-    return byRelease.get(release.version);
-  }
-  /** Files the other releases read for the unit beyond those the primary reads. */
-  files(tree, u) {
-    return this.releases.flatMap((r) => this.otherwise(tree, u, r)?.files ?? []);
-  }
-  side(tree, u, release) {
-    const other = this.otherwise(tree, u, release);
-    if (other) return other.side;
-    return u.sideOn ? u.sideOn(release) : scoreUnit(tree, u.locator, release, this.overrides).side;
-  }
-  /** The unit's sides on each other release, each scored when first read. */
-  sides(head, base) {
-    return this.releases.map((systemd) => {
-      let h;
-      let b;
-      const side2 = (at2) => this.side(at2.tree, at2.unit, systemd);
-      return {
-        systemd,
-        get head() {
-          return h ??= side2(head);
-        },
-        get base() {
-          return base ? b ??= side2(base) : void 0;
-        }
-      };
-    });
-  }
-};
-function comparePaths(a, b) {
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
-}
-function selectScope(input) {
-  const { policy } = input;
-  const skipped = [];
-  const heads = scoreAll(input.head, policy, scoreUnit, skipped);
-  const bases = input.base ? scoreAll(input.base, policy) : /* @__PURE__ */ new Map();
-  const changed = input.changed;
-  const changedPaths = /* @__PURE__ */ new Set();
-  const renamedFrom = /* @__PURE__ */ new Map();
-  for (const f of changed ?? []) {
-    changedPaths.add(f.path);
-    if (f.previousPath) {
-      changedPaths.add(f.previousPath);
-      renamedFrom.set(f.path, f.previousPath);
-    }
-  }
-  const policyChanged = input.policyPath !== void 0 && changedPaths.has(input.policyPath);
-  if (policyChanged) input.messages.push(`The policy ${input.policyPath} changed: every unit is in scope.`);
-  const others = new OtherReleases(
-    policy,
-    policy.assessorOverrides.size > 0 ? policy.assessorOverrides : void 0
-  );
-  const treeOf = /* @__PURE__ */ new Map();
-  for (const u of heads.values()) treeOf.set(u, input.head.tree);
-  if (input.base) for (const u of bases.values()) treeOf.set(u, input.base.tree);
-  const touches = (u) => !!u && (u.files.some((f) => changedPaths.has(f)) || others.releases.length > 0 && others.files(treeOf.get(u), u).some((f) => changedPaths.has(f)));
-  const filters = input.pathFilters ?? [];
-  const directory = input.directory ? `${input.directory}/` : "";
-  const wanted = (path) => path.startsWith(directory) && (filters.length === 0 || filters.some((g) => matchesGlob(g, path)));
-  for (const s of skipped) {
-    if (!wanted(s.repoPath) || changed !== void 0 && !changedPaths.has(s.repoPath)) continue;
-    input.messages.push(`${s.repoPath}: not scored: ${s.reason}.`);
-  }
-  const baseKeyByPath = /* @__PURE__ */ new Map();
-  const baseKeysByName = /* @__PURE__ */ new Map();
-  for (const [key, base] of bases) {
-    baseKeyByPath.set(base.locator.repoPath, key);
-    const list = baseKeysByName.get(base.locator.fileName) ?? [];
-    list.push(key);
-    baseKeysByName.set(base.locator.fileName, list);
-  }
-  const usedBase = /* @__PURE__ */ new Set();
-  for (const key of heads.keys()) if (bases.has(key)) usedBase.add(key);
-  const previousOf = (key, head) => {
-    if (bases.has(key)) return void 0;
-    const renamed = renamedFrom.get(head.locator.repoPath);
-    const byRename = renamed !== void 0 ? baseKeyByPath.get(renamed) : void 0;
-    if (byRename !== void 0 && !usedBase.has(byRename)) return byRename;
-    for (const candidate of baseKeysByName.get(head.locator.fileName) ?? [])
-      if (!usedBase.has(candidate) && !heads.has(candidate)) return candidate;
-    return void 0;
-  };
-  const scope = [];
-  for (const [key, head] of [...heads].sort(
-    (a, b) => comparePaths({ path: a[1].locator.repoPath }, { path: b[1].locator.repoPath })
-  )) {
-    if (!wanted(head.locator.repoPath)) continue;
-    const previousKey = previousOf(key, head);
-    const baseKey = previousKey ?? key;
-    const base = bases.get(baseKey);
-    const inScope = changed === void 0 || policyChanged || touches(head) || touches(base);
-    if (!inScope) continue;
-    if (base) usedBase.add(baseKey);
-    const previous = previousKey !== void 0 ? base?.locator.repoPath : void 0;
-    if (previous !== void 0 && !renamedFrom.has(head.locator.repoPath))
-      input.messages.push(
-        `${head.locator.repoPath}: compared with ${previous} at base (the same unit name, moved).`
-      );
-    const unitName = head.side.unit?.id ?? head.locator.unitName;
-    const exclusion = isExcluded(policy, head.locator.repoPath, unitName);
-    scope.push({
-      path: head.locator.repoPath,
-      ...previous !== void 0 ? { previousPath: previous } : {},
-      change: !base ? "added" : previous !== void 0 ? "renamed" : touches(head) || touches(base) ? "modified" : "policy",
-      ...exclusion ? { excluded: { reason: exclusion.reason } } : {},
-      head: head.side,
-      ...base ? { base: base.side } : {},
-      ...others.releases.length > 0 ? {
-        releases: others.sides(
-          { tree: input.head.tree, unit: head },
-          base && input.base ? { tree: input.base.tree, unit: base } : void 0
-        )
-      } : {}
-    });
-  }
-  for (const [key, base] of bases) {
-    if (usedBase.has(key) || heads.has(key) || !wanted(base.locator.repoPath)) continue;
-    if (changed !== void 0 && !touches(base)) continue;
-    const elsewhere = [...heads.values()].find(
-      (h) => import_path5.posix.basename(h.locator.repoPath) === base.locator.fileName
-    );
-    if (elsewhere)
-      input.messages.push(
-        `${base.locator.repoPath}: removed; a unit of the same name remains at ${elsewhere.locator.repoPath}.`
-      );
-    scope.push({ path: base.locator.repoPath, change: "deleted", base: base.side });
-  }
-  scope.sort(comparePaths);
-  return scope;
-}
-
-// src/core/security/render-security.ts
-var utf8 = new TextEncoder();
-var SPACES = " ".repeat(256);
-function formatExposure(exposure2) {
-  return `${Math.floor(exposure2 / 10)}.${exposure2 % 10}`;
-}
-
-// src/core/drift/redact.ts
-var import_node_crypto = require("node:crypto");
-var SECRET_BEARING_KEYS = /* @__PURE__ */ new Set([
-  "Environment",
-  "UnsetEnvironment",
-  "SetCredential",
-  "SetCredentialEncrypted",
-  "LoadCredential",
-  "LoadCredentialEncrypted",
-  "LogExtraFields",
-  "ExecStart",
-  "ExecStartPre",
-  "ExecStartPost",
-  "ExecCondition",
-  "ExecReload",
-  "ExecStop",
-  "ExecStopPost",
-  "Options"
-]);
-function sha256Hex(text2) {
-  return (0, import_node_crypto.createHash)("sha256").update(text2, "utf8").digest("hex");
-}
-function fileDirectives(text2, path, sections) {
-  return parseUnitFile(text2, path, sections).assignments.map(
-    (a) => SECRET_BEARING_KEYS.has(a.key) ? { section: a.section, key: a.key, line: a.line, valueSha256: sha256Hex(a.value) } : { section: a.section, key: a.key, line: a.line, value: a.value }
-  );
-}
-function fileKey(role, path) {
-  if (role === "fragment") return "fragment";
-  const parts = path.split("/").filter((p) => p !== "");
-  return role === "drop-in-directory" ? `${parts.at(-1) ?? ""}/` : parts.slice(-2).join("/");
-}
-
-// src/core/drift/compute-drift.ts
-var DRIFT_REPORT_FORMAT = "unitgate-drift/1";
-function repositoryUnits(input, version2, messages) {
-  const policy = { ...input.policy, systemdVersion: version2, assessorOverrides: /* @__PURE__ */ new Map() };
-  const out = /* @__PURE__ */ new Map();
-  for (const scored2 of scoreAll(input.repository, policy).values()) {
-    const name = scored2.locator.unitName;
-    const previous = out.get(name);
-    if (previous) {
-      const message = `${name} is defined more than once in the repository (${previous.scored.locator.repoPath}, ${scored2.locator.repoPath}): compared with ${previous.scored.locator.repoPath}`;
-      if (!messages.includes(message)) messages.push(message);
-      continue;
-    }
-    const side2 = scored2.side;
-    const texts = new Map(side2.texts.map((t) => [t.path, t.text]));
-    const files = /* @__PURE__ */ new Map();
-    side2.unit?.files.forEach((f, i) => {
-      const text2 = texts.get(f.file);
-      if (text2 === void 0 || i === 0 && side2.unit?.fragmentPath === "") return;
-      files.set(fileKey(i === 0 ? "fragment" : "drop-in", f.file), { path: f.file, text: text2 });
-    });
-    out.set(name, { scored: scored2, files });
-  }
-  return out;
-}
-function directiveText(d2) {
-  return `[${d2.section}] ${d2.key}=${"value" in d2 ? d2.value : `sha256:${d2.valueSha256}`}`;
-}
-function addedDirectives(host, repo) {
-  const counts = /* @__PURE__ */ new Map();
-  for (const d2 of repo) counts.set(directiveText(d2), (counts.get(directiveText(d2)) ?? 0) + 1);
-  return host.filter((d2) => {
-    const n = counts.get(directiveText(d2)) ?? 0;
-    if (n > 0) counts.set(directiveText(d2), n - 1);
-    return n === 0;
-  });
-}
-function isExpired(allowance, today) {
-  return allowance.expires !== void 0 && allowance.expires < today;
-}
-function computeDrift(input) {
-  const messages = [];
-  const failing = new Set(input.policy.drift.fail);
-  const differences = [];
-  const byRelease = /* @__PURE__ */ new Map();
-  const hosts = [];
-  for (const { fileName, snapshot } of input.snapshots) {
-    const host = snapshot.host.name ?? fileName;
-    const scoredWith = snapshot.systemd.scoredWith;
-    if (!isSupportedVersion(scoredWith)) throw new Error(`${fileName}: unsupported release ${scoredWith}`);
-    let repo = byRelease.get(scoredWith);
-    if (!repo) {
-      repo = repositoryUnits(input, scoredWith, messages);
-      byRelease.set(scoredWith, repo);
-    }
-    const add = (d2) => {
-      const difference = {
-        level: failing.has(d2.kind) ? "fail" : "warning",
-        snapshot: fileName,
-        host,
-        repoPath: null,
-        hostPath: null,
-        expected: null,
-        actual: null,
-        directives: [],
-        allowance: null,
-        ...d2
-      };
-      differences.push(difference);
-      return difference;
-    };
-    const detected = snapshot.systemd.detected;
-    const policyVersion = input.policy.systemdVersion;
-    if (detected.major !== policyVersion)
-      add({
-        kind: "version-difference",
-        unit: null,
-        message: detected.major === null ? `the host's systemd version is unknown (the policy assumes ${policyVersion}); scored for ${scoredWith}` : `the host runs systemd ${detected.full ?? detected.major} (${detected.source}), the policy assumes ${policyVersion}; scored for ${scoredWith}`,
-        expected: String(policyVersion),
-        actual: detected.major === null ? "unknown" : String(detected.major)
-      });
-    for (const dir of snapshot.unreadableDirectories)
-      add({
-        kind: "unreadable-file",
-        unit: null,
-        message: `the search directory ${dir.path} could not be listed on the host (${dir.error}): its units are unknown`,
-        hostPath: dir.path
-      });
-    const units = [];
-    const unknownUnits = [];
-    for (const unit3 of snapshot.units) {
-      const repoUnit = repo.get(unit3.name) ?? unit3.names.map((n) => repo.get(n)).find((u) => u !== void 0);
-      const repoPath = repoUnit?.scored.locator.repoPath ?? null;
-      const before = differences.length;
-      for (const f of unit3.files)
-        if (!f.readable)
-          add({
-            kind: "unreadable-file",
-            unit: unit3.name,
-            repoPath,
-            hostPath: f.path,
-            message: `${f.path} could not be read on the host (${f.error}): what it sets is unknown`
-          });
-      if (!repoUnit) {
-        unknownUnits.push(unit3.name);
-        continue;
-      }
-      compareUnit(unit3, repoUnit, repoPath, add, input.policy.drift.allowHostDropIns, input.today);
-      const side2 = repoUnit.scored.side;
-      units.push({
-        unit: unit3.name,
-        repoPath,
-        hostExposure: unit3.exposure,
-        predictedExposure: side2.assessment?.exposure ?? null,
-        differences: differences.length - before
-      });
-    }
-    if (unknownUnits.length > 0)
-      add({
-        kind: "unknown-unit",
-        unit: null,
-        message: `${unknownUnits.length} unit${unknownUnits.length === 1 ? "" : "s"} of the host ${unknownUnits.length === 1 ? "is" : "are"} not defined in the repository: ${unknownUnits.join(", ")}`
-      });
-    hosts.push({
-      snapshot: fileName,
-      host,
-      takenAt: snapshot.takenAt,
-      systemd: {
-        detected: detected.major,
-        full: detected.full,
-        source: detected.source,
-        scoredWith,
-        policy: policyVersion
-      },
-      units,
-      unknownUnits
-    });
-  }
-  const counts = { fail: 0, warning: 0, allowed: 0 };
-  for (const d2 of differences) counts[d2.level]++;
-  return {
-    schema: DRIFT_REPORT_FORMAT,
-    ref: input.ref,
-    commit: input.commit ?? null,
-    policy: {
-      source: input.policy.source,
-      systemdVersion: input.policy.systemdVersion,
-      fail: [...input.policy.drift.fail]
-    },
-    result: counts.fail > 0 ? "drift" : "clean",
-    counts,
-    hosts,
-    differences,
-    messages
-  };
-}
-function driftFails(report) {
-  return report.differences.some((d2) => d2.level === "fail");
-}
-function compareUnit(unit3, repoUnit, repoPath, add, allowances, today) {
-  const side2 = repoUnit.scored.side;
-  const name = unit3.name;
-  const sections = UNIT_SECTIONS[parseUnitName(name)?.type ?? "service"];
-  if (unit3.state !== "loaded" || unit3.exposure === null) {
-    add({
-      kind: "unit-error",
-      unit: name,
-      repoPath,
-      message: `the unit did not load on the host (${unit3.state}): ${unit3.error ?? "no reason recorded"}`,
-      expected: side2.assessment ? formatExposure(side2.assessment.exposure) : null,
-      actual: unit3.state
-    });
-  } else if (!side2.assessment) {
-    add({
-      kind: "unit-error",
-      unit: name,
-      repoPath,
-      message: `the repository's unit could not be scored (${side2.error ?? "unknown reason"}), the host's scores ${formatExposure(unit3.exposure)}`,
-      actual: formatExposure(unit3.exposure)
-    });
-  } else {
-    const predicted = side2.assessment.exposure;
-    if (unit3.exposure !== predicted)
-      add({
-        kind: unit3.exposure > predicted ? "exposure-increase" : "exposure-decrease",
-        unit: name,
-        repoPath,
-        message: `exposure on the host is ${formatExposure(unit3.exposure)}, the repository predicts ${formatExposure(predicted)}`,
-        expected: formatExposure(predicted),
-        actual: formatExposure(unit3.exposure)
-      });
-    const c = columnsOf(side2.assessment);
-    const predictedRows = /* @__PURE__ */ new Map();
-    for (const index of c.order)
-      predictedRows.set(c.assessors[index]?.jsonField ?? "", c.exposure[index] ?? null);
-    for (const row of unit3.rows) {
-      if (!predictedRows.has(row.field)) continue;
-      const expected = predictedRows.get(row.field) ?? null;
-      if (Number(row.exposure ?? 0) > Number(expected ?? 0))
-        add({
-          kind: "row-worse",
-          unit: name,
-          repoPath,
-          message: `${row.name} is worse on the host (${row.exposure ?? "0.0"}, predicted ${expected ?? "0.0"}): ${row.description ?? ""}`,
-          expected: expected ?? "0.0",
-          actual: row.exposure ?? "0.0"
-        });
-    }
-  }
-  const hostKeys = /* @__PURE__ */ new Set();
-  for (const f of unit3.files) {
-    if (!f.readable) continue;
-    hostKeys.add(f.key);
-    const repoFile = repoUnit.files.get(f.key);
-    if (!repoFile) {
-      const allowance = f.role === "drop-in" ? allowances.find(
-        (a) => matchesGlob(a.match, f.path.replace(/^\/+/, "")) || matchesGlob(a.match, f.path)
-      ) : void 0;
-      const expired = allowance !== void 0 && isExpired(allowance, today);
-      const d2 = add({
-        kind: "host-only-file",
-        unit: name,
-        repoPath,
-        hostPath: f.path,
-        message: `${f.path} is on the host, not in the repository` + (f.directives.length > 0 ? `; it sets ${f.directives.map(directiveText).join(", ")}` : "; it sets nothing") + (allowance && !expired ? ` (accepted: ${allowance.reason})` : "") + (allowance && expired ? ` (its acceptance expired on ${allowance.expires})` : ""),
-        actual: f.sha256,
-        directives: f.directives,
-        allowance: allowance ?? null
-      });
-      if (allowance && !expired) d2.level = "allowed";
-      continue;
-    }
-    const expectedHash = sha256Hex(repoFile.text);
-    if (expectedHash !== f.sha256) {
-      const repoDirectives = fileDirectives(repoFile.text, repoFile.path, sections);
-      const added = addedDirectives(f.directives, repoDirectives);
-      const removed = addedDirectives(repoDirectives, f.directives);
-      add({
-        kind: "changed-file",
-        unit: name,
-        repoPath,
-        hostPath: f.path,
-        message: `${f.path} differs from ${repoFile.path}` + (added.length > 0 ? `; the host's sets ${added.map(directiveText).join(", ")}` : "") + (removed.length > 0 ? `; the host's lacks ${removed.map(directiveText).join(", ")}` : "") + (added.length === 0 && removed.length === 0 ? " (comments or layout only)" : ""),
-        expected: expectedHash,
-        actual: f.sha256,
-        directives: added
-      });
-    }
-  }
-  for (const [key, repoFile] of repoUnit.files)
-    if (!hostKeys.has(key) && !unit3.files.some((f) => f.key === key))
-      add({
-        kind: "missing-file",
-        unit: name,
-        repoPath,
-        message: `${repoFile.path} is in the repository, the host has no ${key === "fragment" ? "unit file" : key} for it`,
-        expected: sha256Hex(repoFile.text)
-      });
-  const asked = unit3.systemdAnalyze;
-  if (asked && (asked.error !== null || asked.disagreements.length > 0))
-    add({
-      kind: "engine-disagreement",
-      unit: name,
-      repoPath,
-      message: asked.error !== null ? `systemd-analyze on the host failed on the unit: ${asked.error}` : `systemd-analyze on the host disagrees with unitgate: ${asked.disagreements.map((d2) => `${d2.what} ${d2.systemd} (unitgate ${d2.unitgate})`).join("; ")}`
-    });
-}
-
-// src/core/policy/policy-types.ts
-var DEFAULT_POLICY_PATH = ".github/unitgate.json";
-var MODE_STRICTNESS = { report: 0, ratchet: 1, enforce: 2 };
-
-// src/core/report/escape-markdown.ts
-var ZWSP = "​";
-var INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-function stripControls(text2) {
-  return text2.replace(INVISIBLE, " ");
-}
-function neutralizeMentions(text2) {
-  return text2.replace(/@/g, `@${ZWSP}`);
-}
-var MARKDOWN_ESCAPES = {
-  "\\": "\\\\",
-  "`": "\\`",
-  "*": "\\*",
-  _: "\\_",
-  "[": "\\[",
-  "]": "\\]",
-  "|": "\\|",
-  "#": "\\#",
-  "~": "\\~",
-  $: "\\$",
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;"
-};
-var LINE_START = /^(\s*)([-+=]|\d+(?=[.)]))/;
-function escapeMarkdown(text2) {
-  let out = "";
-  for (const ch of neutralizeMentions(stripControls(text2))) out += MARKDOWN_ESCAPES[ch] ?? ch;
-  return out.replace(
-    LINE_START,
-    (_m, space, mark) => /^\d/.test(mark) ? `${space}${mark}\\` : `${space}\\${mark}`
-  );
-}
-function longestRun(text2, ch) {
-  let best = 0;
-  let run2 = 0;
-  for (const c of text2) {
-    run2 = c === ch ? run2 + 1 : 0;
-    if (run2 > best) best = run2;
-  }
-  return best;
-}
-function inlineCode(text2, context3 = {}) {
-  let body = stripControls(text2);
-  if (context3.table) body = body.replace(/\\(?=\|)/g, `\\${ZWSP}`).replace(/\|/g, "\\|");
-  const fence = "`".repeat(longestRun(body, "`") + 1);
-  if (/^ *$/.test(body)) return `\`${body || " "}\``;
-  const pad = /^[` ]|[` ]$/.test(body) ? " " : "";
-  return `${fence}${pad}${body}${pad}${fence}`;
-}
-function codeBlock(lines, language = "", options = {}) {
-  const clean = (l) => options.keepTabs ? l.split("	").map(stripControls).join("	") : stripControls(l);
-  const body = lines.map(clean).join("\n");
-  const fence = "`".repeat(Math.max(3, longestRun(body, "`") + 1));
-  return `${fence}${language}
-${body}
-${fence}`;
-}
-function escapeHtml(text2) {
-  return neutralizeMentions(stripControls(text2)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-}
-function escapeMarkdownKeepingCode(text2, context3 = {}) {
-  const parts = text2.split("`");
-  let out = "";
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i];
-    const closed = i % 2 === 1 && i < parts.length - 1;
-    if (closed) out += part === "" ? "\\`\\`" : inlineCode(part, context3);
-    else if (i % 2 === 1) out += escapeMarkdown("`" + part);
-    else out += escapeMarkdown(part);
-  }
-  return out;
-}
-function truncateText(text2, max) {
-  if (text2.length <= max) return text2;
-  let end = Math.max(0, max - 1);
-  const code = text2.charCodeAt(end - 1);
-  if (code >= 55296 && code <= 56319) end--;
-  return text2.slice(0, end) + "…";
-}
-var LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-function encodeUriPath(path) {
-  return path.replace(LONE_SURROGATE, "�").split("/").map(
-    (segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%40/g, "@")
-  ).join("/");
-}
-
-// src/core/gate/findings.ts
-var NO_LOCATION = { file: "", line: 0, column: 0 };
-function ruleIdOf(kind, check, assessorFields) {
-  return kind === "regression-row" && assessorFields.has(check) ? `systemd/${check}` : `unitgate/${kind}`;
-}
-function fromViolation(u, v, level, assessorFields, accepted) {
-  return {
-    unit: u.path,
-    unitId: u.unitId,
-    file: v.location.file,
-    line: v.location.line,
-    column: v.location.column,
-    side: v.location.side ?? "head",
-    ...v.location.side === "base" && v.location.headAnchor ? { headAnchor: v.location.headAnchor } : {},
-    kind: v.kind,
-    check: v.check,
-    ruleId: ruleIdOf(v.kind, v.check, assessorFields),
-    directives: v.directives,
-    level,
-    advisory: v.advisory,
-    weight: v.weight,
-    ...v.cause !== void 0 ? { cause: v.cause } : {},
-    message: v.message,
-    ...v.fix ? { fix: v.fix } : {},
-    ...v.systemdVersions ? { systemdVersions: [...v.systemdVersions] } : {},
-    ...accepted ? {
-      acceptedBy: accepted.acceptedBy,
-      note: accepted.note,
-      ...accepted.pendingApproval !== void 0 ? { pendingApproval: accepted.pendingApproval } : {}
-    } : {}
-  };
-}
-var LEVEL_ORDER = { error: 0, warning: 1, notice: 2 };
-function collectFindings(verdict2) {
-  const report = verdict2.mode === "report";
-  const version2 = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
-  const assessorFields = new Set(systemdRelease(version2).data.assessors.map((a) => a.jsonField));
-  const out = [];
-  for (const f of verdict2.runFindings ?? []) {
-    out.push({
-      unit: "",
-      unitId: "",
-      ...NO_LOCATION,
-      side: "head",
-      kind: f.kind,
-      check: f.kind,
-      ruleId: `unitgate/${f.kind}`,
-      directives: [],
-      level: report ? "warning" : f.level,
-      advisory: false,
-      weight: 0,
-      message: f.message
-    });
-  }
-  for (const u of verdict2.units) {
-    const unitFindings = [];
-    for (const v of u.violations)
-      unitFindings.push(fromViolation(u, v, v.advisory || report ? "warning" : "error", assessorFields));
-    for (const a of u.accepted) unitFindings.push(fromViolation(u, a.violation, "notice", assessorFields, a));
-    unitFindings.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
-    out.push(...unitFindings);
-  }
-  return out;
-}
-function isUnitFinding(f) {
-  return f.unit !== "";
-}
-function findingsByUnit(findings) {
-  const by = /* @__PURE__ */ new Map();
-  for (const f of findings) {
-    if (!isUnitFinding(f)) continue;
-    const list = by.get(f.unit);
-    if (list) list.push(f);
-    else by.set(f.unit, [f]);
-  }
-  return by;
-}
-function locationOf(f) {
-  return {
-    file: f.file,
-    line: f.line,
-    column: f.column,
-    ...f.side === "base" ? { side: "base" } : {},
-    ...f.headAnchor ? { headAnchor: f.headAnchor } : {}
-  };
-}
-
-// src/core/gate/locations.ts
-function plain(a) {
-  return { file: a.file, line: a.line, column: a.column };
-}
-function headerOf(side2) {
-  const t = side2?.settings?.typeSection;
-  return t ? plain(t) : { file: side2?.path ?? "", line: 1, column: 1 };
-}
-function lastApplied(s, directives) {
-  let best;
-  for (const d2 of directives) {
-    const a = s?.provenance.get(d2)?.at(-1) ?? s?.implied.get(d2);
-    if (!a) continue;
-    if (!best || (s?.applied.get(a) ?? -1) > (s?.applied.get(best) ?? -1)) best = a;
-  }
-  return best;
-}
-function headAnchorOf(base, head) {
-  const s = head?.settings;
-  if (!s || s.typeSection?.file === base.file) return headerOf(head);
-  const section = s.unitType.charAt(0).toUpperCase() + s.unitType.slice(1);
-  let anchor;
-  for (const list of s.provenance.values()) {
-    for (const a of list) {
-      if (a.file !== base.file || a.section !== section) continue;
-      if (!anchor || a.sectionLine < anchor.line) anchor = { file: a.file, line: a.sectionLine, column: 1 };
-    }
-  }
-  return anchor ?? headerOf(head);
-}
-function headPlace(loc) {
-  if (loc.side !== "base") return plain(loc);
-  return loc.headAnchor ? plain(loc.headAnchor) : plain(loc);
-}
-function baseLineNote(loc) {
-  return loc.side === "base" ? ` (removed line ${loc.file}:${loc.line} at the base commit)` : "";
-}
-function baseLocation(at2, head) {
-  return { ...plain(at2), side: "base", headAnchor: headAnchorOf(at2, head) };
-}
-function assignmentsText(s, directives) {
-  const out = [];
-  for (const d2 of directives) for (const a of s?.provenance.get(d2) ?? []) out.push(`${a.key}=${a.value}`);
-  return out;
-}
-function lastAdded(base, head, directives) {
-  const left = assignmentsText(base, directives);
-  let best;
-  for (const d2 of directives) {
-    for (const a of head?.provenance.get(d2) ?? []) {
-      const i = left.indexOf(`${a.key}=${a.value}`);
-      if (i >= 0) {
-        left.splice(i, 1);
-        continue;
-      }
-      if (!best || (head?.applied.get(a) ?? -1) > (head?.applied.get(best) ?? -1)) best = a;
-    }
-  }
-  return best;
-}
-function rowChangeLocation(directives, base, head, removed) {
-  const added = lastAdded(base.settings, head.settings, directives);
-  if (added) return plain(added);
-  const at2 = lastApplied(head.settings, directives);
-  if (at2 && removed.length === 0) return plain(at2);
-  const last = removed.at(-1);
-  if (last) return baseLocation(last.location, head);
-  return headerOf(head);
-}
-function capabilityBits(value, systemd) {
-  let mask = 0n;
-  for (const w2 of value.split(/\s+/)) {
-    const bit = systemd.data.capabilities[w2.toUpperCase()];
-    if (bit !== void 0) mask |= 1n << BigInt(bit);
-  }
-  return mask;
-}
-function capabilityGrantLine(s, forbidden, systemd) {
-  const wanted = capabilityBits(forbidden.join(" "), systemd);
-  const all = (1n << 64n) - 1n;
-  let best;
-  for (const [key, initial, final] of [
-    ["CapabilityBoundingSet", all, s.capabilityBoundingSet],
-    ["AmbientCapabilities", 0n, s.ambientCapabilities]
-  ]) {
-    let current = initial;
-    const grantedBy = /* @__PURE__ */ new Map();
-    for (const a of s.provenance.get(key) ?? []) {
-      const invert = a.value.startsWith("~");
-      const sum = capabilityBits(invert ? a.value.slice(1) : a.value, systemd);
-      const replace = sum === 0n || current === initial;
-      const next = replace ? invert ? ~sum & all : sum : invert ? current & ~sum & all : current | sum;
-      for (let bit = 0n; bit < 64n; bit++) {
-        const m = 1n << bit;
-        if ((wanted & m) === 0n || (next & m) === 0n) continue;
-        if (replace || (current & m) === 0n) grantedBy.set(bit, a);
-      }
-      current = next;
-    }
-    for (const [bit, a] of grantedBy) {
-      if ((final & 1n << bit) === 0n) continue;
-      if (!best || (s.applied.get(a) ?? -1) > (s.applied.get(best) ?? -1)) best = a;
-    }
-  }
-  return best;
-}
-
-// src/core/gate/gate-types.ts
-var FIRST_VIOLATION_KINDS = [
-  "threshold",
-  // exposure above the profile's threshold
-  "regression-exposure",
-  // exposure rose compared with the base commit
-  "regression-row",
-  // one assessor row got worse compared with the base commit
-  "missing-directive",
-  // a directive the profile requires is missing or weaker
-  "forbidden-capability",
-  // a capability outside the profile's allowed set
-  "forbidden-address-family",
-  // an address family outside the profile's allowed set
-  "signoff-required",
-  // a guarded directive changed without an approving review
-  "load-error",
-  // systemd would refuse the unit at head
-  "invalid-deviation",
-  // a deviation note that is expired, incomplete or not allowed
-  "phantom-setting",
-  // a line systemd ignores: unknown key, key of a later version, wrong section, invalid value
-  "profile-change",
-  // the unit's profile differs from the base commit's, or a new unit's profile comment
-  "unknown-profile",
-  // a profile comment names no profile of the policy (never a silent default)
-  "forbidden-directive"
-  // a directive the profile forbids is set
-];
-var RUN_FINDING_KINDS = [
-  "input-loosens-policy",
-  // a workflow input tried to loosen the base branch's policy
-  "paths-match-nothing",
-  // a `paths` glob that matches no unit file (a typo filters out every unit)
-  "scope-incomplete",
-  // the changed files could not be verified
-  "policy-loosened"
-  // the change loosens the policy file for later pull requests without an owner's approval
-];
-
-// src/core/policy/profile-checks.ts
-function capabilityMask(words, release) {
-  let mask = 0n;
-  for (const w2 of words) {
-    const bit = release.data.capabilities[w2.toUpperCase()];
-    if (bit !== void 0) mask |= 1n << BigInt(bit);
-  }
-  return mask;
-}
-function capabilityNames(mask, release) {
-  return Object.entries(release.data.capabilities).filter(([, bit]) => (mask & 1n << BigInt(bit)) !== 0n).sort((a, b) => a[1] - b[1]).map(([name]) => name);
-}
-function lastValue(s, key) {
-  return s.provenance.get(key)?.at(-1)?.value;
-}
-function checkRequirement(requirement, s, release) {
-  const eq = requirement.indexOf("=");
-  const key = requirement.slice(0, eq);
-  const want = requirement.slice(eq + 1).trim();
-  const boolGetter = EFFECTIVE_FLAGS[key];
-  if (boolGetter) {
-    const b = parseBoolean(want);
-    const have = boolGetter(s);
-    return {
-      met: b === void 0 ? lastValue(s, key) === want : have === b,
-      actual: `${key}=${have ? "yes" : "no"}`
-    };
-  }
-  const rank = STRENGTH_ORDERS[key];
-  if (rank) {
-    const have = rank.of(s);
-    const wanted = parseBoolean(want) === true ? "yes" : parseBoolean(want) === false ? "no" : want;
-    const hi = rank.order.indexOf(have);
-    const wi = rank.order.indexOf(wanted);
-    return { met: wi >= 0 && hi >= wi, actual: `${key}=${have}` };
-  }
-  switch (key) {
-    case "SystemCallArchitectures": {
-      const want2 = new Set(extractWords(requirement.slice(eq + 1), true).words);
-      const have = s.systemCallArchitectures;
-      const met = have.size > 0 && [...have].every((a) => want2.has(a));
-      return { met, actual: `${key}=${[...have].join(" ")}` };
-    }
-    case "SystemCallFilter": {
-      const filter = s.systemCallFilter;
-      const groups2 = release.data.syscallGroups;
-      const deny = want.startsWith("~");
-      const names = extractWords(deny ? want.slice(1) : want, false).words;
-      const wanted = /* @__PURE__ */ new Set();
-      for (const n of names) for (const m of n.startsWith("@") ? groups2[n] ?? [] : [n]) wanted.add(m);
-      const actual = !filter ? `${key}= (no filter)` : `${key}=${filter.allowList ? "allow list" : "deny list"} of ${filter.names.size}`;
-      if (!filter) return { met: false, actual };
-      if (deny) {
-        const met2 = [...wanted].every((n) => filter.allowList ? !filter.names.has(n) : filter.names.has(n));
-        return { met: met2, actual };
-      }
-      const allowed = /* @__PURE__ */ new Set([...wanted, ...groups2["@default"] ?? []]);
-      const met = filter.allowList && [...filter.names].every((n) => allowed.has(n));
-      return { met, actual };
-    }
-    case "CapabilityBoundingSet":
-    case "AmbientCapabilities": {
-      const have = key === "CapabilityBoundingSet" ? s.capabilityBoundingSet : s.ambientCapabilities;
-      const allowed = capabilityMask(extractWords(want, true).words, release);
-      const extra = have & ~allowed;
-      return { met: extra === 0n, actual: `${key}=${capabilityNames(have, release).join(" ")}` };
-    }
-    case "RestrictNamespaces": {
-      const have = s.restrictNamespaces;
-      const actual = `${key}=${have === NAMESPACES_UNSET ? "(unset)" : have === 0 ? "yes" : namespaceNames(have).join(" ")}`;
-      if (have === NAMESPACES_UNSET) return { met: false, actual };
-      const b = parseBoolean(want);
-      if (b === false) return { met: true, actual };
-      const allowed = b === true ? 0 : namespaceMask(want);
-      return { met: allowed !== void 0 && (have & ~allowed) === 0, actual };
-    }
-    case "RestrictAddressFamilies": {
-      const allowedFamilies = want === "none" ? [] : extractWords(want, true).words;
-      const allowed = new Set(
-        allowedFamilies.map((f) => release.data.addressFamilies[f.toUpperCase()]).filter((n) => n !== void 0)
-      );
-      const af = s.addressFamilies;
-      if (!s.addressFamiliesAllowList)
-        return { met: false, actual: `${key}= (${af ? "deny list" : "not restricted"})` };
-      const have = [...af?.families ?? []];
-      return {
-        met: have.every((f) => allowed.has(f)),
-        actual: `${key}=${familyNames(have, release).join(" ") || "none"}`
-      };
-    }
-    case "UMask": {
-      const wantMask = /^[0-7]+$/.test(want) ? parseInt(want, 8) : NaN;
-      return {
-        met: Number.isFinite(wantMask) && (s.umask & wantMask) === wantMask,
-        actual: `${key}=${s.umask.toString(8).padStart(4, "0")}`
-      };
-    }
-    default: {
-      const have = lastValue(s, key);
-      return { met: have === want, actual: have === void 0 ? `${key} not set` : `${key}=${have}` };
-    }
-  }
-}
-function namespaceMask(value) {
-  const invert = value.startsWith("~");
-  let flags = 0;
-  for (const word of extractWords(invert ? value.slice(1) : value, false).words) {
-    const flag = NAMESPACE_FLAGS[word];
-    if (flag === void 0) return void 0;
-    flags |= flag;
-  }
-  const all = Object.values(NAMESPACE_FLAGS).reduce((m, f) => m | f, 0);
-  return invert ? all & ~flags : flags;
-}
-function namespaceNames(mask) {
-  return Object.entries(NAMESPACE_FLAGS).filter(([, flag]) => (mask & flag) !== 0).map(([name]) => name);
-}
-function familyNames(families, release) {
-  const byNumber = /* @__PURE__ */ new Map();
-  for (const [name, n] of Object.entries(release.data.addressFamilies)) {
-    if (!byNumber.has(n) || name === "AF_UNIX" || name === "AF_NETLINK") byNumber.set(n, name);
-  }
-  return families.map((f) => byNumber.get(f) ?? String(f)).sort();
-}
-function forbiddenCapabilities(s, allowed, release) {
-  const keep = (s.capabilityBoundingSet | s.ambientCapabilities) & ~capabilityMask(allowed, release);
-  return capabilityNames(keep, release);
-}
-function forbiddenAddressFamilies(s, allowed, release) {
-  if (!s.addressFamiliesAllowList) return ["(any)"];
-  const ok = new Set(allowed.map((f) => release.data.addressFamilies[f.toUpperCase()]));
-  return familyNames(
-    [...s.addressFamilies?.families ?? []].filter((f) => !ok.has(f)),
-    release
-  );
-}
-
-// src/core/unit/directive-key.ts
-var DIRECTIVE_KEY = /^[ \t]*([A-Za-z0-9_]+)[ \t]*=/;
-function directiveKey(line) {
-  return DIRECTIVE_KEY.exec(line)?.[1];
-}
-function lineKey(line) {
-  return directiveKey(line) ?? line;
-}
-
-// src/core/advice/fixes.ts
-var NON_EXOTIC_FAMILIES = /* @__PURE__ */ new Set([
-  "AF_UNIX",
-  "AF_LOCAL",
-  "AF_FILE",
-  "AF_INET",
-  "AF_INET6",
-  "AF_NETLINK",
-  "AF_PACKET"
-]);
-function copy(fix2) {
-  return { directives: [...fix2.directives], explanation: fix2.explanation };
-}
-function fixForRow(jsonField, hint2) {
-  const fix2 = fixLinesOf(jsonField);
-  if (!fix2) return void 0;
-  if (jsonField === "RestrictAddressFamilies_OTHER" && hint2?.addressFamilies) {
-    const families = hint2.addressFamilies.filter((f) => NON_EXOTIC_FAMILIES.has(f));
-    if (families.length > 0) {
-      return {
-        directives: [`RestrictAddressFamilies=${families.join(" ")}`],
-        explanation: `An allow list of the families the profile allows; it must replace any deny-list (\`RestrictAddressFamilies=~…\`) line, which an allow list after it cannot undo.`
-      };
-    }
-  }
-  return copy(fix2);
-}
-function fixForViolation(violation3, hint2) {
-  if (violation3.fix) return violation3.fix.directives.length > 0 ? violation3.fix : void 0;
-  const row = fixForRow(violation3.check, hint2);
-  if (row) return row;
-  if (violation3.kind === "missing-directive" && violation3.check.includes("=")) {
-    return { directives: [violation3.check], explanation: `The profile requires \`${violation3.check}\`.` };
-  }
-  if (violation3.kind === "forbidden-capability" && /^CAP_[A-Z_]+$/.test(violation3.check)) {
-    return {
-      directives: [`CapabilityBoundingSet=~${violation3.check}`, `AmbientCapabilities=~${violation3.check}`],
-      explanation: `Drops ${violation3.check}, which the profile does not allow.`
-    };
-  }
-  if (violation3.kind === "forbidden-address-family" && /^AF_[A-Z0-9_]+$/.test(violation3.check)) {
-    return {
-      directives: [`RestrictAddressFamilies=~${violation3.check}`],
-      explanation: `Forbids ${violation3.check} sockets, which the profile does not allow.`
-    };
-  }
-  return violation3.fix;
-}
-function pasteRank(line) {
-  const value = line.slice(line.indexOf("=") + 1);
-  if (value === "") return 0;
-  return value.startsWith("~") ? 2 : 1;
-}
-function mergeFixes(fixes) {
-  const lines = [];
-  for (const f of fixes) for (const d2 of f.directives) if (!lines.includes(d2)) lines.push(d2);
-  const firstSeen = /* @__PURE__ */ new Map();
-  lines.forEach((l, i) => {
-    const key = lineKey(l);
-    if (!firstSeen.has(key)) firstSeen.set(key, i);
-  });
-  return lines.map((line, i) => ({ line, i, key: firstSeen.get(lineKey(line)) ?? i })).sort((a, b) => a.key - b.key || pasteRank(a.line) - pasteRank(b.line) || a.i - b.i).map((x) => x.line);
 }
 
 // src/core/advice/verify-fixes.ts
@@ -29563,17 +25931,6 @@ var FIX_PLANNERS = new Map(
   POLICY_RULES.flatMap((r) => r.fix ? [[r.kind, r.fix]] : [])
 );
 
-// src/core/report/utf8.ts
-var encoder2 = new TextEncoder();
-function truncateUtf8(text2, maxBytes) {
-  if (utf8Length(text2) <= maxBytes) return text2;
-  const { read } = encoder2.encodeInto(text2, new Uint8Array(Math.max(0, maxBytes - 3)));
-  return text2.slice(0, read) + "…";
-}
-function utf8Bytes(text2) {
-  return Array.from(encoder2.encode(text2));
-}
-
 // src/core/report/annotations.ts
 var RUNNER_ANNOTATIONS_PER_LEVEL = 10;
 var CHECK_RUN_BATCH_SIZE = 50;
@@ -29692,273 +26049,6 @@ function checkRunBatches(annotations, size = CHECK_RUN_BATCH_SIZE) {
   }
   return batches;
 }
-
-// src/core/report/sarif.ts
-var SARIF_SCHEMA_URI = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json";
-var SRCROOT = "%SRCROOT%";
-var FINGERPRINT_KEY = "unitgate/v1";
-function sarifRunHead(options, rules) {
-  const srcRoot = options.srcRoot ? options.srcRoot.endsWith("/") ? options.srcRoot : options.srcRoot + "/" : void 0;
-  return {
-    tool: {
-      driver: {
-        name: "unitgate",
-        version: options.toolVersion,
-        .../^\d+\.\d+\.\d+/.test(options.toolVersion) ? { semanticVersion: options.toolVersion } : {},
-        informationUri: options.informationUri,
-        rules
-      }
-    },
-    automationDetails: { id: `${options.category}/` },
-    originalUriBaseIds: {
-      [SRCROOT]: srcRoot ? { uri: srcRoot } : { description: { text: "The root of the repository checkout." } }
-    }
-  };
-}
-var KINDS = VIOLATION_KINDS;
-var KIND_RULES = {
-  "regression-exposure": {
-    name: "ExposureRegressed",
-    full: "The unit's exposure score rose compared with the base commit.",
-    help: "Restore the hardening the change removed (the finding lists the directives), or record an accepted deviation."
-  },
-  "regression-row": {
-    name: "AssessorRowRegressed",
-    full: "One systemd-analyze security row got worse compared with the base commit.",
-    help: "Restore the directive the finding names, or record an accepted deviation."
-  },
-  "signoff-required": {
-    name: "SignoffRequired",
-    full: "A guarded directive changed without an approving review from the people the policy names.",
-    help: "Ask one of the approvers named in the finding for an approving review."
-  },
-  "load-error": {
-    name: "UnitFailsToLoad",
-    full: "systemd would refuse to load the unit as it is at the head commit.",
-    help: "Fix the unit file syntax or the directive the finding names."
-  },
-  "invalid-deviation": {
-    name: "InvalidDeviationNote",
-    full: "A deviation note is expired, incomplete or from a source the policy does not accept.",
-    help: "Complete the note (reason, owner, expiry within the allowed window) or remove it."
-  },
-  "phantom-setting": {
-    name: "PhantomSetting",
-    full: "A line systemd ignores: an unknown key, a key the systemd version does not know, a key in the wrong section or a value systemd does not accept.",
-    help: "Fix the spelling, section or value (see the message), or remove the line: the unit does not get the protection it appears to ask for."
-  },
-  "profile-change": {
-    name: "ProfileChanged",
-    full: "The unit's profile differs from the one it had at the base commit (a profile comment, or a move to a path another policy glob matches), or a new unit carries a profile comment, which is ignored.",
-    help: "Keep the unit under its profile, change the policy instead, or have an owner approve a deviation note with `check: profile-change`."
-  },
-  "unknown-profile": {
-    name: "UnknownProfile",
-    full: "A `# unitgate: profile=` comment names no profile of the policy; the gate does not fall back to the default profile.",
-    help: "Name a profile the policy defines, or remove the comment."
-  }
-};
-var U643 = (1n << 64n) - 1n;
-function fnv1a64(text2) {
-  let h = 0xcbf29ce484222325n;
-  for (const b of utf8Bytes(text2)) {
-    h ^= BigInt(b);
-    h = h * 0x100000001b3n & U643;
-  }
-  return h.toString(16).padStart(16, "0");
-}
-function kindRule(kind, informationUri) {
-  const r = ruleOfKind(kind)?.sarif ?? KIND_RULES[kind];
-  return {
-    id: `unitgate/${kind}`,
-    name: r.name,
-    shortDescription: { text: titleOfKind(kind) },
-    fullDescription: { text: r.full },
-    help: { text: `${r.full} ${r.help}`, markdown: `${r.full}
-
-**Fix:** ${r.help}` },
-    helpUri: informationUri,
-    defaultConfiguration: { level: "error" },
-    properties: { tags: ["security", "systemd", "hardening", kind] }
-  };
-}
-function assessorRule(a) {
-  const fix2 = fixForRow(a.jsonField);
-  const full = `systemd-analyze security row ${a.name} (weight ${a.weight}, range ${a.range})` + (a.descriptionBad ? `: fails when "${a.descriptionBad}".` : ".");
-  const fixText2 = fix2 ? ` Fix: add ${fix2.directives.join(" and ")}. ${fix2.explanation}` : "";
-  const fixMarkdown = fix2 ? `
-
-**Fix:** ${fix2.explanation}
-
-${codeBlock(fix2.directives, "ini")}` : "";
-  return {
-    id: `systemd/${a.jsonField}`,
-    name: a.jsonField.replace(/[^A-Za-z0-9_]/g, ""),
-    shortDescription: { text: `${a.name} hardening` },
-    fullDescription: { text: full },
-    help: { text: full + fixText2, markdown: `${full}${fixMarkdown}
-
-See [${a.name}](${a.url}).` },
-    helpUri: a.url,
-    defaultConfiguration: { level: "error" },
-    properties: { tags: ["security", "systemd", "hardening", "assessor"] }
-  };
-}
-function messageText(f) {
-  const message = f.message + baseLineNote(locationOf(f));
-  if (f.level === "notice") return `accepted deviation: ${message} — ${describeNote(f.note ?? {})}`;
-  const fix2 = fixForViolation(f);
-  if (!fix2 || fix2.directives.length === 0) return message;
-  return `${message}
-Fix — add to [Service] (or a drop-in):
-${fix2.directives.join("\n")}
-${fix2.explanation}`;
-}
-function renderSarif(verdict2, options, all = collectFindings(verdict2)) {
-  const version2 = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
-  const assessors = new Map(systemdRelease(version2).data.assessors.map((a) => [a.jsonField, a]));
-  const profiles = new Map(verdict2.units.map((u) => [u.path, u.profile]));
-  const findings = all.filter(isUnitFinding);
-  const rules = KINDS.map((k) => kindRule(k, options.informationUri));
-  const assessorIds = [
-    ...new Set(findings.map((f) => f.ruleId).filter((id) => id.startsWith("systemd/")))
-  ].sort();
-  for (const id of assessorIds) {
-    const a = assessors.get(id.slice("systemd/".length));
-    if (a) rules.push(assessorRule(a));
-  }
-  const index = new Map(rules.map((r, i) => [r.id, i]));
-  const results = findings.map((f) => {
-    const level = f.level === "notice" ? "note" : f.level;
-    const at2 = headPlace(locationOf(f));
-    const region = { startLine: Math.max(1, at2.line) };
-    if (at2.column > 0) region.startColumn = at2.column;
-    const result = {
-      ruleId: f.ruleId,
-      ruleIndex: index.get(f.ruleId),
-      level,
-      message: { text: messageText(f) },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: {
-              uri: encodeUriPath(at2.file.replace(/^(\.\/)+/, "")),
-              uriBaseId: SRCROOT
-            },
-            region
-          }
-        }
-      ],
-      // Stable across line moves: the unit, the check and the kind, never a line number.
-      partialFingerprints: { [FINGERPRINT_KEY]: fnv1a64(`${f.unit}\0${f.check}\0${f.kind}`) },
-      properties: {
-        unit: f.unit,
-        unitId: f.unitId,
-        profile: profiles.get(f.unit) ?? "",
-        kind: f.kind,
-        check: f.check,
-        directives: f.directives,
-        advisory: f.advisory,
-        weight: f.weight,
-        ...f.systemdVersions ? { systemdVersions: f.systemdVersions } : {}
-      }
-    };
-    if (f.level === "notice")
-      result.suppressions = [
-        { kind: "external", status: "accepted", justification: describeNote(f.note ?? {}) }
-      ];
-    return result;
-  });
-  const notifications = verdict2.messages.map((m) => ({ level: "note", message: { text: m } }));
-  return {
-    $schema: SARIF_SCHEMA_URI,
-    version: "2.1.0",
-    runs: [
-      {
-        ...sarifRunHead(options, rules),
-        invocations: [
-          {
-            executionSuccessful: true,
-            ...notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}
-          }
-        ],
-        columnKind: "utf16CodeUnits",
-        results,
-        properties: {
-          result: verdict2.result,
-          mode: verdict2.mode,
-          systemdVersion: verdict2.systemdVersion,
-          ...verdict2.systemdVersions ? { systemdVersions: verdict2.systemdVersions } : {},
-          ...verdict2.maxExposure !== void 0 ? { maxExposure: verdict2.maxExposure } : {}
-        }
-      }
-    ]
-  };
-}
-
-// src/core/drift/render-drift.ts
-var LEVEL_WORD = { fail: "FAIL", warning: "warn", allowed: "allowed" };
-function summaryLine(report) {
-  const { fail: fail2, warning, allowed } = report.counts;
-  const verdict2 = report.result === "drift" ? "drift found" : "no failing drift";
-  return `${verdict2}: ${fail2} failing, ${warning} warning${warning === 1 ? "" : "s"}, ${allowed} allowed`;
-}
-function renderDriftMarkdown(report) {
-  const out = [];
-  const icon = report.result === "drift" ? "❌" : "✅";
-  out.push(`## ${icon} unitgate drift`, "");
-  out.push(
-    `${report.hosts.length} host snapshot${report.hosts.length === 1 ? "" : "s"} compared with ${inlineCode(report.ref)}${report.commit ? ` (${inlineCode(report.commit.slice(0, 12))})` : ""} under the policy ${inlineCode(report.policy.source)}: ${escapeMarkdown(summaryLine(report))}.`,
-    ""
-  );
-  out.push("| host | systemd | scored for | units compared | drifting units |", "|---|---|---|---|---|");
-  for (const h of report.hosts) {
-    const version2 = h.systemd.detected === null ? "unknown" : escapeMarkdown(h.systemd.full ?? String(h.systemd.detected));
-    const drifting = h.units.filter((u) => u.differences > 0).map((u) => inlineCode(u.unit));
-    out.push(
-      `| ${escapeMarkdown(h.host)} | ${version2} | ${h.systemd.scoredWith} | ${h.units.length} | ${drifting.join(", ") || "–"} |`
-    );
-  }
-  out.push("");
-  if (report.differences.length > 0) {
-    out.push("| level | kind | host | unit | what |", "|---|---|---|---|---|");
-    for (const d2 of report.differences)
-      out.push(
-        `| ${LEVEL_WORD[d2.level]} | ${d2.kind} | ${escapeMarkdown(d2.host)} | ${d2.unit !== null ? inlineCode(d2.unit) : "–"} | ${escapeMarkdown(stripControls(d2.message)).replace(/\|/g, "\\|")} |`
-      );
-    out.push("");
-  }
-  for (const m of report.messages) out.push(`> ${escapeMarkdown(m)}`, "");
-  out.push(
-    "> A drift report shows where hosts are weaker than the repository says: publish it only where the hosts' own configuration may be read."
-  );
-  return out.join("\n") + "\n";
-}
-
-// src/action/drift-engine.ts
-var CORE_DRIFT_ENGINE = {
-  parseSnapshot(text2, fileName) {
-    const parsed = parseSnapshot(text2, fileName);
-    if (!parsed.ok) throw new Error(parsed.message);
-    return { fileName, snapshot: parsed.snapshot };
-  },
-  computeDrift: ({ snapshots, context: context3 }) => computeDrift({
-    snapshots,
-    repository: context3.head,
-    ref: context3.commit,
-    commit: context3.commit,
-    policy: context3.policy,
-    today: context3.today
-  }),
-  renderDriftMarkdown,
-  driftFails,
-  // Drift worth an issue: any difference but a host-only drop-in the policy allows.
-  hasDrift: (report) => report.differences.some((d2) => d2.level !== "allowed")
-};
-
-// src/action/run.ts
-var import_node_fs5 = require("node:fs");
-var import_node_path6 = require("node:path");
 
 // src/core/report/run-findings.ts
 var TITLES = {
@@ -30338,6 +26428,209 @@ function renderCheckText(verdict2, header, findings = collectFindings(verdict2))
     `${verdict2.result === "pass" ? "PASS" : "FAIL"}: ${scored2} unit${scored2 === 1 ? "" : "s"} in scope${pending > 0 ? `, ${pending} pending an owner's approval of a deviation note (CI fails until then)` : ""} (mode ${verdict2.mode}, systemd ${verdict2.systemdVersion})`
   );
   return lines.join("\n") + "\n";
+}
+
+// src/core/report/sarif.ts
+var SARIF_SCHEMA_URI = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json";
+var SRCROOT = "%SRCROOT%";
+var FINGERPRINT_KEY = "unitgate/v1";
+function sarifRunHead(options, rules) {
+  const srcRoot = options.srcRoot ? options.srcRoot.endsWith("/") ? options.srcRoot : options.srcRoot + "/" : void 0;
+  return {
+    tool: {
+      driver: {
+        name: "unitgate",
+        version: options.toolVersion,
+        .../^\d+\.\d+\.\d+/.test(options.toolVersion) ? { semanticVersion: options.toolVersion } : {},
+        informationUri: options.informationUri,
+        rules
+      }
+    },
+    automationDetails: { id: `${options.category}/` },
+    originalUriBaseIds: {
+      [SRCROOT]: srcRoot ? { uri: srcRoot } : { description: { text: "The root of the repository checkout." } }
+    }
+  };
+}
+var KINDS = VIOLATION_KINDS;
+var KIND_RULES = {
+  "regression-exposure": {
+    name: "ExposureRegressed",
+    full: "The unit's exposure score rose compared with the base commit.",
+    help: "Restore the hardening the change removed (the finding lists the directives), or record an accepted deviation."
+  },
+  "regression-row": {
+    name: "AssessorRowRegressed",
+    full: "One systemd-analyze security row got worse compared with the base commit.",
+    help: "Restore the directive the finding names, or record an accepted deviation."
+  },
+  "signoff-required": {
+    name: "SignoffRequired",
+    full: "A guarded directive changed without an approving review from the people the policy names.",
+    help: "Ask one of the approvers named in the finding for an approving review."
+  },
+  "load-error": {
+    name: "UnitFailsToLoad",
+    full: "systemd would refuse to load the unit as it is at the head commit.",
+    help: "Fix the unit file syntax or the directive the finding names."
+  },
+  "invalid-deviation": {
+    name: "InvalidDeviationNote",
+    full: "A deviation note is expired, incomplete or from a source the policy does not accept.",
+    help: "Complete the note (reason, owner, expiry within the allowed window) or remove it."
+  },
+  "phantom-setting": {
+    name: "PhantomSetting",
+    full: "A line systemd ignores: an unknown key, a key the systemd version does not know, a key in the wrong section or a value systemd does not accept.",
+    help: "Fix the spelling, section or value (see the message), or remove the line: the unit does not get the protection it appears to ask for."
+  },
+  "profile-change": {
+    name: "ProfileChanged",
+    full: "The unit's profile differs from the one it had at the base commit (a profile comment, or a move to a path another policy glob matches), or a new unit carries a profile comment, which is ignored.",
+    help: "Keep the unit under its profile, change the policy instead, or have an owner approve a deviation note with `check: profile-change`."
+  },
+  "unknown-profile": {
+    name: "UnknownProfile",
+    full: "A `# unitgate: profile=` comment names no profile of the policy; the gate does not fall back to the default profile.",
+    help: "Name a profile the policy defines, or remove the comment."
+  }
+};
+var U643 = (1n << 64n) - 1n;
+function fnv1a64(text2) {
+  let h = 0xcbf29ce484222325n;
+  for (const b of utf8Bytes(text2)) {
+    h ^= BigInt(b);
+    h = h * 0x100000001b3n & U643;
+  }
+  return h.toString(16).padStart(16, "0");
+}
+function kindRule(kind, informationUri) {
+  const r = ruleOfKind(kind)?.sarif ?? KIND_RULES[kind];
+  return {
+    id: `unitgate/${kind}`,
+    name: r.name,
+    shortDescription: { text: titleOfKind(kind) },
+    fullDescription: { text: r.full },
+    help: { text: `${r.full} ${r.help}`, markdown: `${r.full}
+
+**Fix:** ${r.help}` },
+    helpUri: informationUri,
+    defaultConfiguration: { level: "error" },
+    properties: { tags: ["security", "systemd", "hardening", kind] }
+  };
+}
+function assessorRule(a) {
+  const fix2 = fixForRow(a.jsonField);
+  const full = `systemd-analyze security row ${a.name} (weight ${a.weight}, range ${a.range})` + (a.descriptionBad ? `: fails when "${a.descriptionBad}".` : ".");
+  const fixText2 = fix2 ? ` Fix: add ${fix2.directives.join(" and ")}. ${fix2.explanation}` : "";
+  const fixMarkdown = fix2 ? `
+
+**Fix:** ${fix2.explanation}
+
+${codeBlock(fix2.directives, "ini")}` : "";
+  return {
+    id: `systemd/${a.jsonField}`,
+    name: a.jsonField.replace(/[^A-Za-z0-9_]/g, ""),
+    shortDescription: { text: `${a.name} hardening` },
+    fullDescription: { text: full },
+    help: { text: full + fixText2, markdown: `${full}${fixMarkdown}
+
+See [${a.name}](${a.url}).` },
+    helpUri: a.url,
+    defaultConfiguration: { level: "error" },
+    properties: { tags: ["security", "systemd", "hardening", "assessor"] }
+  };
+}
+function messageText(f) {
+  const message = f.message + baseLineNote(locationOf(f));
+  if (f.level === "notice") return `accepted deviation: ${message} — ${describeNote(f.note ?? {})}`;
+  const fix2 = fixForViolation(f);
+  if (!fix2 || fix2.directives.length === 0) return message;
+  return `${message}
+Fix — add to [Service] (or a drop-in):
+${fix2.directives.join("\n")}
+${fix2.explanation}`;
+}
+function renderSarif(verdict2, options, all = collectFindings(verdict2)) {
+  const version2 = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
+  const assessors = new Map(systemdRelease(version2).data.assessors.map((a) => [a.jsonField, a]));
+  const profiles = new Map(verdict2.units.map((u) => [u.path, u.profile]));
+  const findings = all.filter(isUnitFinding);
+  const rules = KINDS.map((k) => kindRule(k, options.informationUri));
+  const assessorIds = [
+    ...new Set(findings.map((f) => f.ruleId).filter((id) => id.startsWith("systemd/")))
+  ].sort();
+  for (const id of assessorIds) {
+    const a = assessors.get(id.slice("systemd/".length));
+    if (a) rules.push(assessorRule(a));
+  }
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  const results = findings.map((f) => {
+    const level = f.level === "notice" ? "note" : f.level;
+    const at2 = headPlace(locationOf(f));
+    const region = { startLine: Math.max(1, at2.line) };
+    if (at2.column > 0) region.startColumn = at2.column;
+    const result = {
+      ruleId: f.ruleId,
+      ruleIndex: index.get(f.ruleId),
+      level,
+      message: { text: messageText(f) },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: {
+              uri: encodeUriPath(at2.file.replace(/^(\.\/)+/, "")),
+              uriBaseId: SRCROOT
+            },
+            region
+          }
+        }
+      ],
+      // Stable across line moves: the unit, the check and the kind, never a line number.
+      partialFingerprints: { [FINGERPRINT_KEY]: fnv1a64(`${f.unit}\0${f.check}\0${f.kind}`) },
+      properties: {
+        unit: f.unit,
+        unitId: f.unitId,
+        profile: profiles.get(f.unit) ?? "",
+        kind: f.kind,
+        check: f.check,
+        directives: f.directives,
+        advisory: f.advisory,
+        weight: f.weight,
+        ...f.systemdVersions ? { systemdVersions: f.systemdVersions } : {}
+      }
+    };
+    if (f.level === "notice")
+      result.suppressions = [
+        { kind: "external", status: "accepted", justification: describeNote(f.note ?? {}) }
+      ];
+    return result;
+  });
+  const notifications = verdict2.messages.map((m) => ({ level: "note", message: { text: m } }));
+  return {
+    $schema: SARIF_SCHEMA_URI,
+    version: "2.1.0",
+    runs: [
+      {
+        ...sarifRunHead(options, rules),
+        invocations: [
+          {
+            executionSuccessful: true,
+            ...notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}
+          }
+        ],
+        columnKind: "utf16CodeUnits",
+        results,
+        properties: {
+          result: verdict2.result,
+          mode: verdict2.mode,
+          systemdVersion: verdict2.systemdVersion,
+          ...verdict2.systemdVersions ? { systemdVersions: verdict2.systemdVersions } : {},
+          ...verdict2.maxExposure !== void 0 ? { maxExposure: verdict2.maxExposure } : {}
+        }
+      }
+    ]
+  };
 }
 
 // src/core/report/code-quality.ts
@@ -31206,7 +27499,7 @@ function listItems(items, max = 10) {
   if (items.length > max) shown.push(`- … and ${items.length - max} more`);
   return shown;
 }
-function describe2(edit) {
+function describe(edit) {
   const code = (t) => inlineCode(truncateText(t, 200));
   const out = [SUGGESTION_MARKER];
   for (const p of edit.purposes) {
@@ -31315,7 +27608,7 @@ function planSuggestions(verdict2, scope, patches, options = {}) {
     line: e.line,
     ...e.startLine !== e.line ? { startLine: e.startLine } : {},
     side: "RIGHT",
-    body: describe2(e),
+    body: describe(e),
     replacement: e.replacement
   }));
   return out;
@@ -31572,14 +27865,14 @@ var PUBLISH_BUNDLE_SCHEMA = {
 };
 
 // src/core/report/publish-bundle-validator.generated.ts
-var validate2 = validate21;
+var validate = validate21;
 var schema6 = { "definitions": { "sourceLocation": { "type": "object", "required": ["file", "line", "column"], "properties": { "file": { "type": "string", "maxLength": 1024 }, "line": { "type": "integer", "minimum": 0 }, "column": { "type": "integer", "minimum": 0 } }, "additionalProperties": false }, "location": { "type": "object", "required": ["file", "line", "column"], "properties": { "file": { "type": "string", "maxLength": 1024 }, "line": { "type": "integer", "minimum": 0 }, "column": { "type": "integer", "minimum": 0 }, "side": { "enum": ["base", "head"] }, "headAnchor": { "$ref": "#/definitions/sourceLocation" } }, "additionalProperties": false }, "fix": { "type": "object", "required": ["directives", "explanation"], "properties": { "directives": { "type": "array", "maxItems": 200, "items": { "type": "string", "maxLength": 1e3 } }, "explanation": { "type": "string", "maxLength": 4e3 }, "exposureAfter": { "type": "integer", "minimum": 0, "maximum": 100 } }, "additionalProperties": false }, "violation": { "type": "object", "required": ["kind", "check", "directives", "message", "location", "weight", "advisory"], "properties": { "kind": { "enum": ["threshold", "regression-exposure", "regression-row", "missing-directive", "forbidden-capability", "forbidden-address-family", "signoff-required", "load-error", "invalid-deviation", "phantom-setting", "profile-change", "unknown-profile", "forbidden-directive"] }, "check": { "type": "string", "maxLength": 200 }, "directives": { "type": "array", "maxItems": 50, "items": { "type": "string", "maxLength": 200 } }, "message": { "type": "string", "maxLength": 4e3 }, "location": { "$ref": "#/definitions/location" }, "weight": { "type": "number" }, "fix": { "$ref": "#/definitions/fix" }, "cause": { "type": "string", "maxLength": 200 }, "advisory": { "type": "boolean" }, "systemdVersions": { "type": "array", "maxItems": 10, "uniqueItems": true, "items": { "enum": [252, 255, 257, 262] } } }, "additionalProperties": false }, "note": { "type": "object", "required": ["source", "unit", "problems"], "properties": { "source": { "enum": ["pr-body", "unit-file"] }, "unit": { "type": "string", "maxLength": 1024 }, "check": { "type": "string", "maxLength": 200 }, "reason": { "type": "string", "maxLength": 4e3 }, "owner": { "type": "string", "maxLength": 200 }, "expires": { "type": "string", "maxLength": 40 }, "ticket": { "type": "string", "maxLength": 200 }, "location": { "$ref": "#/definitions/sourceLocation" }, "problems": { "type": "array", "maxItems": 50, "items": { "type": "string", "maxLength": 4e3 } }, "approvedBy": { "type": "string", "maxLength": 400 }, "unapproved": { "type": "string", "maxLength": 4e3 }, "pendingApproval": { "type": "string", "maxLength": 4e3 } }, "additionalProperties": false }, "side": { "type": "object", "required": ["exposure", "level", "badness"], "properties": { "exposure": { "type": "integer", "minimum": 0, "maximum": 100 }, "level": { "type": "string", "maxLength": 20 }, "badness": { "type": "object", "maxProperties": 200, "additionalProperties": { "type": ["integer", "null"] } } }, "additionalProperties": false }, "change": { "type": "object", "required": ["jsonField", "name", "delta", "location", "summary"], "properties": { "jsonField": { "type": "string", "maxLength": 200 }, "name": { "type": "string", "maxLength": 200 }, "baseBadness": { "type": "integer" }, "headBadness": { "type": "integer" }, "delta": { "type": "number" }, "location": { "$ref": "#/definitions/location" }, "summary": { "type": "string", "maxLength": 4e3 } }, "additionalProperties": true }, "unit": { "type": "object", "required": ["path", "unitId", "profile", "threshold", "status", "violations", "accepted", "changes"], "properties": { "path": { "type": "string", "maxLength": 1024 }, "previousPath": { "type": "string", "maxLength": 1024 }, "unitId": { "type": "string", "maxLength": 512 }, "profile": { "type": "string", "maxLength": 200 }, "threshold": { "type": "integer", "minimum": 0, "maximum": 100 }, "base": { "$ref": "#/definitions/side" }, "head": { "$ref": "#/definitions/side" }, "status": { "enum": ["pass", "fail", "accepted", "excluded", "deleted", "error"] }, "violations": { "type": "array", "maxItems": 500, "items": { "$ref": "#/definitions/violation" } }, "accepted": { "type": "array", "maxItems": 500, "items": { "type": "object", "required": ["violation", "note", "acceptedBy"], "properties": { "violation": { "$ref": "#/definitions/violation" }, "note": { "$ref": "#/definitions/note" }, "acceptedBy": { "type": "string", "maxLength": 400 }, "pendingApproval": { "type": "string", "maxLength": 4e3 } }, "additionalProperties": false } }, "changes": { "type": "array", "maxItems": 200, "items": { "$ref": "#/definitions/change" } }, "note": { "type": "string", "maxLength": 4e3 }, "releases": { "type": "array", "maxItems": 10, "items": { "type": "object", "required": ["systemdVersion"], "properties": { "systemdVersion": { "enum": [252, 255, 257, 262] }, "base": { "$ref": "#/definitions/side" }, "head": { "$ref": "#/definitions/side" } }, "additionalProperties": false } } }, "additionalProperties": false } }, "type": "object", "required": ["version", "repository", "pullNumber", "headSha", "verdict"], "properties": { "version": { "const": "unitgate-publish/1" }, "repository": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$" }, "pullNumber": { "type": "integer", "minimum": 1 }, "headSha": { "type": "string", "pattern": "^[0-9a-f]{40}$" }, "baseSha": { "type": "string", "pattern": "^[0-9a-f]{40}$" }, "runUrl": { "type": "string", "maxLength": 500, "pattern": "^https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/actions/runs/[0-9]+$" }, "runId": { "type": "integer", "minimum": 1 }, "trend": { "type": "object", "required": ["pattern", "versions", "releases", "units"], "properties": { "pattern": { "type": "string", "maxLength": 200 }, "versions": { "type": "array", "maxItems": 10, "items": { "enum": [252, 255, 257, 262] } }, "releases": { "type": "array", "maxItems": 60, "items": { "type": "object", "required": ["kind", "label", "commit", "systemdVersion"], "properties": { "kind": { "enum": ["tag", "base", "head"] }, "label": { "type": "string", "maxLength": 200 }, "commit": { "type": "string", "pattern": "^[0-9a-f]{40}$" }, "systemdVersion": { "enum": [252, 255, 257, 262] } }, "additionalProperties": false } }, "units": { "type": "array", "maxItems": 2e3, "items": { "type": "object", "required": ["unitPath", "unitId", "points"], "properties": { "unitPath": { "type": "string", "maxLength": 1024 }, "unitId": { "type": "string", "maxLength": 512 }, "points": { "type": "array", "maxItems": 60, "items": { "type": "object", "required": ["label", "commit", "exposure", "level", "systemdVersion"], "properties": { "label": { "type": "string", "maxLength": 200 }, "commit": { "type": "string", "pattern": "^[0-9a-f]{40}$" }, "exposure": { "type": ["integer", "null"], "minimum": 0, "maximum": 100 }, "level": { "type": ["string", "null"], "maxLength": 20 }, "systemdVersion": { "enum": [252, 255, 257, 262] }, "error": { "type": "string", "maxLength": 4e3 } }, "additionalProperties": false } } }, "additionalProperties": false } } }, "additionalProperties": false }, "verdict": { "type": "object", "required": ["result", "mode", "systemdVersion", "units", "notes", "messages"], "properties": { "result": { "enum": ["pass", "fail"] }, "mode": { "enum": ["enforce", "report", "ratchet"] }, "systemdVersion": { "enum": [252, 255, 257, 262] }, "systemdVersions": { "type": "array", "maxItems": 10, "uniqueItems": true, "items": { "enum": [252, 255, 257, 262] } }, "maxExposure": { "type": "integer", "minimum": 0, "maximum": 100 }, "units": { "type": "array", "maxItems": 5e3, "items": { "$ref": "#/definitions/unit" } }, "notes": { "type": "array", "maxItems": 1e3, "items": { "$ref": "#/definitions/note" } }, "messages": { "type": "array", "maxItems": 1e3, "items": { "type": "string", "maxLength": 4e3 } }, "latestExpiry": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" }, "runFindings": { "type": "array", "maxItems": 1e3, "items": { "type": "object", "required": ["kind", "level", "message"], "properties": { "kind": { "enum": ["input-loosens-policy", "paths-match-nothing", "scope-incomplete", "policy-loosened"] }, "level": { "enum": ["error", "warning"] }, "message": { "type": "string", "maxLength": 4e3 } }, "additionalProperties": false } } }, "additionalProperties": false } }, "additionalProperties": false };
-var func22 = Object.prototype.hasOwnProperty;
-var func32 = require_ucs2length().default;
+var func2 = Object.prototype.hasOwnProperty;
+var func3 = require_ucs2length().default;
 var func0 = require_equal().default;
-var pattern02 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "u");
-var pattern12 = new RegExp("^[0-9a-f]{40}$", "u");
-var pattern32 = new RegExp("^https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/actions/runs/[0-9]+$", "u");
+var pattern0 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "u");
+var pattern1 = new RegExp("^[0-9a-f]{40}$", "u");
+var pattern3 = new RegExp("^https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/actions/runs/[0-9]+$", "u");
 var pattern6 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
 var schema7 = { "type": "object", "required": ["path", "unitId", "profile", "threshold", "status", "violations", "accepted", "changes"], "properties": { "path": { "type": "string", "maxLength": 1024 }, "previousPath": { "type": "string", "maxLength": 1024 }, "unitId": { "type": "string", "maxLength": 512 }, "profile": { "type": "string", "maxLength": 200 }, "threshold": { "type": "integer", "minimum": 0, "maximum": 100 }, "base": { "$ref": "#/definitions/side" }, "head": { "$ref": "#/definitions/side" }, "status": { "enum": ["pass", "fail", "accepted", "excluded", "deleted", "error"] }, "violations": { "type": "array", "maxItems": 500, "items": { "$ref": "#/definitions/violation" } }, "accepted": { "type": "array", "maxItems": 500, "items": { "type": "object", "required": ["violation", "note", "acceptedBy"], "properties": { "violation": { "$ref": "#/definitions/violation" }, "note": { "$ref": "#/definitions/note" }, "acceptedBy": { "type": "string", "maxLength": 400 }, "pendingApproval": { "type": "string", "maxLength": 4e3 } }, "additionalProperties": false } }, "changes": { "type": "array", "maxItems": 200, "items": { "$ref": "#/definitions/change" } }, "note": { "type": "string", "maxLength": 4e3 }, "releases": { "type": "array", "maxItems": 10, "items": { "type": "object", "required": ["systemdVersion"], "properties": { "systemdVersion": { "enum": [252, 255, 257, 262] }, "base": { "$ref": "#/definitions/side" }, "head": { "$ref": "#/definitions/side" } }, "additionalProperties": false } } }, "additionalProperties": false };
 var schema8 = { "type": "object", "required": ["exposure", "level", "badness"], "properties": { "exposure": { "type": "integer", "minimum": 0, "maximum": 100 }, "level": { "type": "string", "maxLength": 20 }, "badness": { "type": "object", "maxProperties": 200, "additionalProperties": { "type": ["integer", "null"] } } }, "additionalProperties": false };
@@ -31632,7 +27925,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs4 = errors;
               if (errors === _errs4) {
                 if (typeof data1 === "string") {
-                  if (func32(data1) > 20) {
+                  if (func3(data1) > 20) {
                     validate23.errors = [{ instancePath: instancePath + "/level", schemaPath: "#/properties/level/maxLength", keyword: "maxLength", params: { limit: 20 }, message: "must NOT have more than 20 characters" }];
                     return false;
                   }
@@ -31715,7 +28008,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs2 = errors;
             if (errors === _errs2) {
               if (typeof data0 === "string") {
-                if (func32(data0) > 1024) {
+                if (func3(data0) > 1024) {
                   validate28.errors = [{ instancePath: instancePath + "/file", schemaPath: "#/properties/file/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters" }];
                   return false;
                 }
@@ -31804,7 +28097,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs2 = errors;
             if (errors === _errs2) {
               if (typeof data0 === "string") {
-                if (func32(data0) > 1024) {
+                if (func3(data0) > 1024) {
                   validate27.errors = [{ instancePath: instancePath + "/file", schemaPath: "#/properties/file/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters" }];
                   return false;
                 }
@@ -31929,7 +28222,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                     const _errs4 = errors;
                     if (errors === _errs4) {
                       if (typeof data1 === "string") {
-                        if (func32(data1) > 1e3) {
+                        if (func3(data1) > 1e3) {
                           validate31.errors = [{ instancePath: instancePath + "/directives/" + i0, schemaPath: "#/properties/directives/items/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters" }];
                           return false;
                         }
@@ -31959,7 +28252,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs6 = errors;
               if (errors === _errs6) {
                 if (typeof data2 === "string") {
-                  if (func32(data2) > 4e3) {
+                  if (func3(data2) > 4e3) {
                     validate31.errors = [{ instancePath: instancePath + "/explanation", schemaPath: "#/properties/explanation/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
                     return false;
                   }
@@ -32021,7 +28314,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
-          if (!func22.call(schema9.properties, key0)) {
+          if (!func2.call(schema9.properties, key0)) {
             validate26.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" }];
             return false;
             break;
@@ -32045,7 +28338,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs3 = errors;
               if (errors === _errs3) {
                 if (typeof data1 === "string") {
-                  if (func32(data1) > 200) {
+                  if (func3(data1) > 200) {
                     validate26.errors = [{ instancePath: instancePath + "/check", schemaPath: "#/properties/check/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" }];
                     return false;
                   }
@@ -32075,7 +28368,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                         const _errs7 = errors;
                         if (errors === _errs7) {
                           if (typeof data3 === "string") {
-                            if (func32(data3) > 200) {
+                            if (func3(data3) > 200) {
                               validate26.errors = [{ instancePath: instancePath + "/directives/" + i0, schemaPath: "#/properties/directives/items/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" }];
                               return false;
                             }
@@ -32105,7 +28398,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                   const _errs9 = errors;
                   if (errors === _errs9) {
                     if (typeof data4 === "string") {
-                      if (func32(data4) > 4e3) {
+                      if (func3(data4) > 4e3) {
                         validate26.errors = [{ instancePath: instancePath + "/message", schemaPath: "#/properties/message/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
                         return false;
                       }
@@ -32158,7 +28451,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                           const _errs15 = errors;
                           if (errors === _errs15) {
                             if (typeof data8 === "string") {
-                              if (func32(data8) > 200) {
+                              if (func3(data8) > 200) {
                                 validate26.errors = [{ instancePath: instancePath + "/cause", schemaPath: "#/properties/cause/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" }];
                                 return false;
                               }
@@ -32250,7 +28543,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
   validate26.errors = vErrors;
   return errors === 0;
 }
-var schema132 = { "type": "object", "required": ["source", "unit", "problems"], "properties": { "source": { "enum": ["pr-body", "unit-file"] }, "unit": { "type": "string", "maxLength": 1024 }, "check": { "type": "string", "maxLength": 200 }, "reason": { "type": "string", "maxLength": 4e3 }, "owner": { "type": "string", "maxLength": 200 }, "expires": { "type": "string", "maxLength": 40 }, "ticket": { "type": "string", "maxLength": 200 }, "location": { "$ref": "#/definitions/sourceLocation" }, "problems": { "type": "array", "maxItems": 50, "items": { "type": "string", "maxLength": 4e3 } }, "approvedBy": { "type": "string", "maxLength": 400 }, "unapproved": { "type": "string", "maxLength": 4e3 }, "pendingApproval": { "type": "string", "maxLength": 4e3 } }, "additionalProperties": false };
+var schema13 = { "type": "object", "required": ["source", "unit", "problems"], "properties": { "source": { "enum": ["pr-body", "unit-file"] }, "unit": { "type": "string", "maxLength": 1024 }, "check": { "type": "string", "maxLength": 200 }, "reason": { "type": "string", "maxLength": 4e3 }, "owner": { "type": "string", "maxLength": 200 }, "expires": { "type": "string", "maxLength": 40 }, "ticket": { "type": "string", "maxLength": 200 }, "location": { "$ref": "#/definitions/sourceLocation" }, "problems": { "type": "array", "maxItems": 50, "items": { "type": "string", "maxLength": 4e3 } }, "approvedBy": { "type": "string", "maxLength": 400 }, "unapproved": { "type": "string", "maxLength": 4e3 }, "pendingApproval": { "type": "string", "maxLength": 4e3 } }, "additionalProperties": false };
 function validate35(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -32263,7 +28556,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
-          if (!func22.call(schema132.properties, key0)) {
+          if (!func2.call(schema13.properties, key0)) {
             validate35.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" }];
             return false;
             break;
@@ -32274,7 +28567,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
             let data0 = data.source;
             const _errs2 = errors;
             if (!(data0 === "pr-body" || data0 === "unit-file")) {
-              validate35.errors = [{ instancePath: instancePath + "/source", schemaPath: "#/properties/source/enum", keyword: "enum", params: { allowedValues: schema132.properties.source.enum }, message: "must be equal to one of the allowed values" }];
+              validate35.errors = [{ instancePath: instancePath + "/source", schemaPath: "#/properties/source/enum", keyword: "enum", params: { allowedValues: schema13.properties.source.enum }, message: "must be equal to one of the allowed values" }];
               return false;
             }
             var valid0 = _errs2 === errors;
@@ -32287,7 +28580,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs3 = errors;
               if (errors === _errs3) {
                 if (typeof data1 === "string") {
-                  if (func32(data1) > 1024) {
+                  if (func3(data1) > 1024) {
                     validate35.errors = [{ instancePath: instancePath + "/unit", schemaPath: "#/properties/unit/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters" }];
                     return false;
                   }
@@ -32306,7 +28599,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
                 const _errs5 = errors;
                 if (errors === _errs5) {
                   if (typeof data2 === "string") {
-                    if (func32(data2) > 200) {
+                    if (func3(data2) > 200) {
                       validate35.errors = [{ instancePath: instancePath + "/check", schemaPath: "#/properties/check/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" }];
                       return false;
                     }
@@ -32325,7 +28618,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
                   const _errs7 = errors;
                   if (errors === _errs7) {
                     if (typeof data3 === "string") {
-                      if (func32(data3) > 4e3) {
+                      if (func3(data3) > 4e3) {
                         validate35.errors = [{ instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
                         return false;
                       }
@@ -32344,7 +28637,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
                     const _errs9 = errors;
                     if (errors === _errs9) {
                       if (typeof data4 === "string") {
-                        if (func32(data4) > 200) {
+                        if (func3(data4) > 200) {
                           validate35.errors = [{ instancePath: instancePath + "/owner", schemaPath: "#/properties/owner/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" }];
                           return false;
                         }
@@ -32363,7 +28656,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
                       const _errs11 = errors;
                       if (errors === _errs11) {
                         if (typeof data5 === "string") {
-                          if (func32(data5) > 40) {
+                          if (func3(data5) > 40) {
                             validate35.errors = [{ instancePath: instancePath + "/expires", schemaPath: "#/properties/expires/maxLength", keyword: "maxLength", params: { limit: 40 }, message: "must NOT have more than 40 characters" }];
                             return false;
                           }
@@ -32382,7 +28675,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
                         const _errs13 = errors;
                         if (errors === _errs13) {
                           if (typeof data6 === "string") {
-                            if (func32(data6) > 200) {
+                            if (func3(data6) > 200) {
                               validate35.errors = [{ instancePath: instancePath + "/ticket", schemaPath: "#/properties/ticket/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" }];
                               return false;
                             }
@@ -32423,7 +28716,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
                                     const _errs18 = errors;
                                     if (errors === _errs18) {
                                       if (typeof data9 === "string") {
-                                        if (func32(data9) > 4e3) {
+                                        if (func3(data9) > 4e3) {
                                           validate35.errors = [{ instancePath: instancePath + "/problems/" + i0, schemaPath: "#/properties/problems/items/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
                                           return false;
                                         }
@@ -32453,7 +28746,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
                               const _errs20 = errors;
                               if (errors === _errs20) {
                                 if (typeof data10 === "string") {
-                                  if (func32(data10) > 400) {
+                                  if (func3(data10) > 400) {
                                     validate35.errors = [{ instancePath: instancePath + "/approvedBy", schemaPath: "#/properties/approvedBy/maxLength", keyword: "maxLength", params: { limit: 400 }, message: "must NOT have more than 400 characters" }];
                                     return false;
                                   }
@@ -32472,7 +28765,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
                                 const _errs22 = errors;
                                 if (errors === _errs22) {
                                   if (typeof data11 === "string") {
-                                    if (func32(data11) > 4e3) {
+                                    if (func3(data11) > 4e3) {
                                       validate35.errors = [{ instancePath: instancePath + "/unapproved", schemaPath: "#/properties/unapproved/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
                                       return false;
                                     }
@@ -32491,7 +28784,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
                                   const _errs24 = errors;
                                   if (errors === _errs24) {
                                     if (typeof data12 === "string") {
-                                      if (func32(data12) > 4e3) {
+                                      if (func3(data12) > 4e3) {
                                         validate35.errors = [{ instancePath: instancePath + "/pendingApproval", schemaPath: "#/properties/pendingApproval/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
                                         return false;
                                       }
@@ -32540,7 +28833,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           const _errs2 = errors;
           if (errors === _errs2) {
             if (typeof data0 === "string") {
-              if (func32(data0) > 200) {
+              if (func3(data0) > 200) {
                 validate38.errors = [{ instancePath: instancePath + "/jsonField", schemaPath: "#/properties/jsonField/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" }];
                 return false;
               }
@@ -32559,7 +28852,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs4 = errors;
             if (errors === _errs4) {
               if (typeof data1 === "string") {
-                if (func32(data1) > 200) {
+                if (func3(data1) > 200) {
                   validate38.errors = [{ instancePath: instancePath + "/name", schemaPath: "#/properties/name/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" }];
                   return false;
                 }
@@ -32625,7 +28918,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
                       const _errs13 = errors;
                       if (errors === _errs13) {
                         if (typeof data6 === "string") {
-                          if (func32(data6) > 4e3) {
+                          if (func3(data6) > 4e3) {
                             validate38.errors = [{ instancePath: instancePath + "/summary", schemaPath: "#/properties/summary/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
                             return false;
                           }
@@ -32665,7 +28958,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
-          if (!func22.call(schema7.properties, key0)) {
+          if (!func2.call(schema7.properties, key0)) {
             validate22.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" }];
             return false;
             break;
@@ -32677,7 +28970,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs2 = errors;
             if (errors === _errs2) {
               if (typeof data0 === "string") {
-                if (func32(data0) > 1024) {
+                if (func3(data0) > 1024) {
                   validate22.errors = [{ instancePath: instancePath + "/path", schemaPath: "#/properties/path/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters" }];
                   return false;
                 }
@@ -32696,7 +28989,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs4 = errors;
               if (errors === _errs4) {
                 if (typeof data1 === "string") {
-                  if (func32(data1) > 1024) {
+                  if (func3(data1) > 1024) {
                     validate22.errors = [{ instancePath: instancePath + "/previousPath", schemaPath: "#/properties/previousPath/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters" }];
                     return false;
                   }
@@ -32715,7 +29008,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
                 const _errs6 = errors;
                 if (errors === _errs6) {
                   if (typeof data2 === "string") {
-                    if (func32(data2) > 512) {
+                    if (func3(data2) > 512) {
                       validate22.errors = [{ instancePath: instancePath + "/unitId", schemaPath: "#/properties/unitId/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters" }];
                       return false;
                     }
@@ -32734,7 +29027,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
                   const _errs8 = errors;
                   if (errors === _errs8) {
                     if (typeof data3 === "string") {
-                      if (func32(data3) > 200) {
+                      if (func3(data3) > 200) {
                         validate22.errors = [{ instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" }];
                         return false;
                       }
@@ -32897,7 +29190,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
                                                     const _errs25 = errors;
                                                     if (errors === _errs25) {
                                                       if (typeof data14 === "string") {
-                                                        if (func32(data14) > 400) {
+                                                        if (func3(data14) > 400) {
                                                           validate22.errors = [{ instancePath: instancePath + "/accepted/" + i1 + "/acceptedBy", schemaPath: "#/properties/accepted/items/properties/acceptedBy/maxLength", keyword: "maxLength", params: { limit: 400 }, message: "must NOT have more than 400 characters" }];
                                                           return false;
                                                         }
@@ -32916,7 +29209,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
                                                       const _errs27 = errors;
                                                       if (errors === _errs27) {
                                                         if (typeof data15 === "string") {
-                                                          if (func32(data15) > 4e3) {
+                                                          if (func3(data15) > 4e3) {
                                                             validate22.errors = [{ instancePath: instancePath + "/accepted/" + i1 + "/pendingApproval", schemaPath: "#/properties/accepted/items/properties/pendingApproval/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
                                                             return false;
                                                           }
@@ -32993,7 +29286,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
                                   const _errs32 = errors;
                                   if (errors === _errs32) {
                                     if (typeof data18 === "string") {
-                                      if (func32(data18) > 4e3) {
+                                      if (func3(data18) > 4e3) {
                                         validate22.errors = [{ instancePath: instancePath + "/note", schemaPath: "#/properties/note/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
                                         return false;
                                       }
@@ -33128,7 +29421,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
-          if (!func22.call(schema6.properties, key0)) {
+          if (!func2.call(schema6.properties, key0)) {
             validate21.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" }];
             return false;
             break;
@@ -33151,7 +29444,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs3 = errors;
               if (errors === _errs3) {
                 if (typeof data1 === "string") {
-                  if (!pattern02.test(data1)) {
+                  if (!pattern0.test(data1)) {
                     validate21.errors = [{ instancePath: instancePath + "/repository", schemaPath: "#/properties/repository/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"' }];
                     return false;
                   }
@@ -33190,7 +29483,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                   const _errs7 = errors;
                   if (errors === _errs7) {
                     if (typeof data3 === "string") {
-                      if (!pattern12.test(data3)) {
+                      if (!pattern1.test(data3)) {
                         validate21.errors = [{ instancePath: instancePath + "/headSha", schemaPath: "#/properties/headSha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40}$" }, message: 'must match pattern "^[0-9a-f]{40}$"' }];
                         return false;
                       }
@@ -33209,7 +29502,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                     const _errs9 = errors;
                     if (errors === _errs9) {
                       if (typeof data4 === "string") {
-                        if (!pattern12.test(data4)) {
+                        if (!pattern1.test(data4)) {
                           validate21.errors = [{ instancePath: instancePath + "/baseSha", schemaPath: "#/properties/baseSha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40}$" }, message: 'must match pattern "^[0-9a-f]{40}$"' }];
                           return false;
                         }
@@ -33228,11 +29521,11 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                       const _errs11 = errors;
                       if (errors === _errs11) {
                         if (typeof data5 === "string") {
-                          if (func32(data5) > 500) {
+                          if (func3(data5) > 500) {
                             validate21.errors = [{ instancePath: instancePath + "/runUrl", schemaPath: "#/properties/runUrl/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters" }];
                             return false;
                           } else {
-                            if (!pattern32.test(data5)) {
+                            if (!pattern3.test(data5)) {
                               validate21.errors = [{ instancePath: instancePath + "/runUrl", schemaPath: "#/properties/runUrl/pattern", keyword: "pattern", params: { pattern: "^https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/actions/runs/[0-9]+$" }, message: 'must match pattern "^https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/actions/runs/[0-9]+$"' }];
                               return false;
                             }
@@ -33291,7 +29584,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                     const _errs18 = errors;
                                     if (errors === _errs18) {
                                       if (typeof data8 === "string") {
-                                        if (func32(data8) > 200) {
+                                        if (func3(data8) > 200) {
                                           validate21.errors = [{ instancePath: instancePath + "/trend/pattern", schemaPath: "#/properties/trend/properties/pattern/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" }];
                                           return false;
                                         }
@@ -33386,7 +29679,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                                             const _errs29 = errors;
                                                             if (errors === _errs29) {
                                                               if (typeof data14 === "string") {
-                                                                if (func32(data14) > 200) {
+                                                                if (func3(data14) > 200) {
                                                                   validate21.errors = [{ instancePath: instancePath + "/trend/releases/" + i1 + "/label", schemaPath: "#/properties/trend/properties/releases/items/properties/label/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" }];
                                                                   return false;
                                                                 }
@@ -33405,7 +29698,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                                               const _errs31 = errors;
                                                               if (errors === _errs31) {
                                                                 if (typeof data15 === "string") {
-                                                                  if (!pattern12.test(data15)) {
+                                                                  if (!pattern1.test(data15)) {
                                                                     validate21.errors = [{ instancePath: instancePath + "/trend/releases/" + i1 + "/commit", schemaPath: "#/properties/trend/properties/releases/items/properties/commit/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40}$" }, message: 'must match pattern "^[0-9a-f]{40}$"' }];
                                                                     return false;
                                                                   }
@@ -33491,7 +29784,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                                             const _errs39 = errors;
                                                             if (errors === _errs39) {
                                                               if (typeof data19 === "string") {
-                                                                if (func32(data19) > 1024) {
+                                                                if (func3(data19) > 1024) {
                                                                   validate21.errors = [{ instancePath: instancePath + "/trend/units/" + i2 + "/unitPath", schemaPath: "#/properties/trend/properties/units/items/properties/unitPath/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters" }];
                                                                   return false;
                                                                 }
@@ -33510,7 +29803,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                                               const _errs41 = errors;
                                                               if (errors === _errs41) {
                                                                 if (typeof data20 === "string") {
-                                                                  if (func32(data20) > 512) {
+                                                                  if (func3(data20) > 512) {
                                                                     validate21.errors = [{ instancePath: instancePath + "/trend/units/" + i2 + "/unitId", schemaPath: "#/properties/trend/properties/units/items/properties/unitId/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters" }];
                                                                     return false;
                                                                   }
@@ -33559,7 +29852,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                                                                   const _errs48 = errors;
                                                                                   if (errors === _errs48) {
                                                                                     if (typeof data23 === "string") {
-                                                                                      if (func32(data23) > 200) {
+                                                                                      if (func3(data23) > 200) {
                                                                                         validate21.errors = [{ instancePath: instancePath + "/trend/units/" + i2 + "/points/" + i3 + "/label", schemaPath: "#/properties/trend/properties/units/items/properties/points/items/properties/label/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" }];
                                                                                         return false;
                                                                                       }
@@ -33578,7 +29871,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                                                                     const _errs50 = errors;
                                                                                     if (errors === _errs50) {
                                                                                       if (typeof data24 === "string") {
-                                                                                        if (!pattern12.test(data24)) {
+                                                                                        if (!pattern1.test(data24)) {
                                                                                           validate21.errors = [{ instancePath: instancePath + "/trend/units/" + i2 + "/points/" + i3 + "/commit", schemaPath: "#/properties/trend/properties/units/items/properties/points/items/properties/commit/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40}$" }, message: 'must match pattern "^[0-9a-f]{40}$"' }];
                                                                                           return false;
                                                                                         }
@@ -33626,7 +29919,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                                                                         }
                                                                                         if (errors === _errs54) {
                                                                                           if (typeof data26 === "string") {
-                                                                                            if (func32(data26) > 20) {
+                                                                                            if (func3(data26) > 20) {
                                                                                               validate21.errors = [{ instancePath: instancePath + "/trend/units/" + i2 + "/points/" + i3 + "/level", schemaPath: "#/properties/trend/properties/units/items/properties/points/items/properties/level/maxLength", keyword: "maxLength", params: { limit: 20 }, message: "must NOT have more than 20 characters" }];
                                                                                               return false;
                                                                                             }
@@ -33654,7 +29947,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                                                                             const _errs57 = errors;
                                                                                             if (errors === _errs57) {
                                                                                               if (typeof data28 === "string") {
-                                                                                                if (func32(data28) > 4e3) {
+                                                                                                if (func3(data28) > 4e3) {
                                                                                                   validate21.errors = [{ instancePath: instancePath + "/trend/units/" + i2 + "/points/" + i3 + "/error", schemaPath: "#/properties/trend/properties/units/items/properties/points/items/properties/error/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
                                                                                                   return false;
                                                                                                 }
@@ -33745,7 +30038,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                 } else {
                                   const _errs61 = errors;
                                   for (const key5 in data29) {
-                                    if (!func22.call(schema6.properties.verdict.properties, key5)) {
+                                    if (!func2.call(schema6.properties.verdict.properties, key5)) {
                                       validate21.errors = [{ instancePath: instancePath + "/verdict", schemaPath: "#/properties/verdict/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" }];
                                       return false;
                                       break;
@@ -33944,7 +30237,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                                             const _errs78 = errors;
                                                             if (errors === _errs78) {
                                                               if (typeof data41 === "string") {
-                                                                if (func32(data41) > 4e3) {
+                                                                if (func3(data41) > 4e3) {
                                                                   validate21.errors = [{ instancePath: instancePath + "/verdict/messages/" + i8, schemaPath: "#/properties/verdict/properties/messages/items/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
                                                                   return false;
                                                                 }
@@ -34047,7 +30340,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                                                               const _errs89 = errors;
                                                                               if (errors === _errs89) {
                                                                                 if (typeof data47 === "string") {
-                                                                                  if (func32(data47) > 4e3) {
+                                                                                  if (func3(data47) > 4e3) {
                                                                                     validate21.errors = [{ instancePath: instancePath + "/verdict/runFindings/" + i9 + "/message", schemaPath: "#/properties/verdict/properties/runFindings/items/properties/message/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
                                                                                     return false;
                                                                                   }
@@ -34126,7 +30419,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
 // src/core/report/publish-bundle.ts
 var PUBLISH_BUNDLE_FILE = "unitgate-publish.json";
 var MAX_BUNDLE_BYTES = 8 * 1024 * 1024;
-var validate3 = validate2;
+var validate2 = validate;
 function createPublishBundle(verdict2, meta) {
   return {
     version: PUBLISH_BUNDLE_VERSION,
@@ -34151,8 +30444,8 @@ function parsePublishBundle(text2, expected) {
   } catch (e) {
     return { ok: false, error: `the bundle is not JSON: ${e.message}` };
   }
-  if (!validate3(doc)) {
-    const first = validate3.errors?.[0];
+  if (!validate2(doc)) {
+    const first = validate2.errors?.[0];
     return {
       ok: false,
       error: `the bundle is malformed at ${first?.instancePath || "/"}: ${first?.message ?? "invalid"}`
@@ -34345,6 +30638,142 @@ function renderTrendJson(trend) {
   return JSON.stringify(doc, null, 2) + "\n";
 }
 
+// src/core/policy/match-glob.ts
+var import_posix = __toESM(require_posix());
+var OPTIONS = {
+  dot: true,
+  noextglob: true,
+  nonegate: true,
+  posix: true,
+  strictSlashes: true,
+  debug: true
+  // an invalid regular expression throws instead of silently matching nothing
+};
+function classEnd(glob, open2) {
+  let k = open2 + 1;
+  if (glob[k] === "!" || glob[k] === "^") k++;
+  if (glob[k] === "]") k++;
+  for (; k < glob.length; k++) {
+    if (glob[k] === "\\") k++;
+    else if (glob[k] === "]") return k;
+  }
+  return -1;
+}
+function groupEnd(glob, open2) {
+  let depth = 0;
+  for (let k = open2; k < glob.length; k++) {
+    if (glob[k] === "\\") k++;
+    else if (glob[k] === "{") depth++;
+    else if (glob[k] === "}" && --depth === 0) return k;
+  }
+  return -1;
+}
+function hasAlternatives(body) {
+  let depth = 0;
+  for (let k = 0; k < body.length; k++) {
+    if (body[k] === "\\") k++;
+    else if (body[k] === "{") depth++;
+    else if (body[k] === "}") depth--;
+    else if (body[k] === "," && depth === 0) return true;
+  }
+  return false;
+}
+function translate(glob) {
+  let out = "";
+  const groups2 = [];
+  let segmentStart = true;
+  for (let k = 0; k < glob.length; k++) {
+    const c = glob[k];
+    const group = groups2[groups2.length - 1];
+    const startsHere = segmentStart;
+    segmentStart = false;
+    if (c === "\\") {
+      k++;
+      const quoted = glob[k] ?? "\\";
+      if (groups2.length > 0 && (quoted === "{" || quoted === "}"))
+        throw new Error("a literal brace inside {…} is not supported");
+      if (quoted === "\\") throw new Error("a literal backslash is not supported (match it with `?`)");
+      out += `\\${quoted}`;
+    } else if (c === "/") {
+      out += "/";
+      segmentStart = true;
+    } else if (c === "*") {
+      let run2 = 1;
+      while (glob[k + run2] === "*") run2++;
+      const next = glob[k + run2];
+      const endsSegment = next === "/" || next === void 0 || group !== void 0 && (next === "," || k + run2 === group.end);
+      if (run2 === 2 && startsHere && endsSegment) {
+        if (group !== void 0)
+          throw new Error("`**` inside {…} is not supported: write the alternatives out");
+        if (next === "/") {
+          if (!out.endsWith("**/")) out += "**/";
+          k += run2;
+          segmentStart = true;
+          continue;
+        }
+        out += "**/*";
+      } else {
+        out += "*";
+      }
+      k += run2 - 1;
+    } else if (c === "[" && group !== void 0 && !/^[^,{}]*$/.test(glob.slice(k, classEnd(glob, k) + 1 || group.end))) {
+      throw new Error("a `[` inside {…} that does not close a class free of `,{}` is not supported");
+    } else if (c === "[" && classEnd(glob, k) !== -1) {
+      const end = classEnd(glob, k);
+      const body = glob.slice(k + 1, end);
+      if (/[\\"]|\[:/.test(body))
+        throw new Error(`[${body}]: a backslash, a quote or \`[:\` in a class is not supported`);
+      out += `[${body}]`;
+      k = end;
+    } else if (c === "{" && groupEnd(glob, k) !== -1 && hasAlternatives(glob.slice(k + 1, groupEnd(glob, k)))) {
+      groups2.push({ end: groupEnd(glob, k), segmentStart: startsHere });
+      out += "{";
+      segmentStart = startsHere;
+    } else if (group !== void 0 && c === ",") {
+      out += ",";
+      segmentStart = group.segmentStart;
+    } else if (group !== void 0 && k === group.end) {
+      groups2.pop();
+      out += "}";
+    } else if (group !== void 0 && (c === "{" || c === "}")) {
+      throw new Error("a literal brace inside {…} is not supported");
+    } else if (c === "?") {
+      out += "?";
+    } else {
+      out += /[A-Za-z0-9_.@-]/.test(c) ? c : `\\${c}`;
+    }
+  }
+  return out;
+}
+var cache = /* @__PURE__ */ new Map();
+function compile(glob) {
+  let re = cache.get(glob);
+  if (!re) {
+    const rooted = glob.replace(/^(?:\.\/|\/)+/, "");
+    try {
+      if (rooted === "") throw new Error("it names no path");
+      re = import_posix.default.makeRe(translate(rooted), OPTIONS);
+    } catch (e) {
+      re = new Error(`invalid glob "${glob}": ${e instanceof Error ? e.message : String(e)}`);
+    }
+    cache.set(glob, re);
+  }
+  return re;
+}
+function globError(glob) {
+  const re = compile(glob);
+  return re instanceof Error ? re.message : void 0;
+}
+function matchesGlob(glob, subject) {
+  const re = compile(glob);
+  if (re instanceof Error) throw re;
+  return re.test(subject.replace(/^(?:\.\/)+/, ""));
+}
+
+// src/core/policy/policy-types.ts
+var DEFAULT_POLICY_PATH = ".github/unitgate.json";
+var MODE_STRICTNESS = { report: 0, ratchet: 1, enforce: 2 };
+
 // src/core/policy/workflow-inputs.ts
 function applyWorkflowInputs(policy, inputs, fromPullRequest, messages) {
   const findings = [];
@@ -34462,6 +30891,202 @@ var scheduler_default = {
   allowedCapabilities: [],
   allowedAddressFamilies: ["AF_UNIX", "AF_INET", "AF_INET6"]
 };
+
+// src/core/policy/parse-json-document.ts
+var MAX_DEPTH = 256;
+var IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
+var NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+function formatJsonPath(path) {
+  let out = "$";
+  for (const segment of path) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else out += IDENTIFIER.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+var JsonSyntaxError = class {
+  constructor(message, offset) {
+    this.message = message;
+    this.offset = offset;
+  }
+  message;
+  offset;
+};
+var Parser = class {
+  constructor(text2) {
+    this.text = text2;
+    for (let k = 0; k < text2.length; k++) if (text2.charCodeAt(k) === 10) this.lineStarts.push(k + 1);
+  }
+  text;
+  i = 0;
+  lineStarts = [0];
+  positions = /* @__PURE__ */ new Map();
+  duplicateKeys = [];
+  position(offset) {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if ((this.lineStarts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (this.lineStarts[lo] ?? 0) + 1 };
+  }
+  parseDocument() {
+    this.skipWhitespace();
+    if (this.i >= this.text.length) throw new JsonSyntaxError("the file is empty; expected a JSON object", 0);
+    const value = this.parseValue([], 0, this.i);
+    this.skipWhitespace();
+    if (this.i < this.text.length) {
+      throw new JsonSyntaxError("unexpected content after the end of the JSON value", this.i);
+    }
+    return value;
+  }
+  skipWhitespace() {
+    while (this.i < this.text.length) {
+      const c = this.text[this.i];
+      if (c === " " || c === "	" || c === "\n" || c === "\r") this.i++;
+      else break;
+    }
+  }
+  unexpected(expected) {
+    const c = this.text[this.i];
+    if (c === void 0) throw new JsonSyntaxError(`unexpected end of file; expected ${expected}`, this.i);
+    if (c === "/") throw new JsonSyntaxError("comments are not allowed in JSON", this.i);
+    if (c === "'") throw new JsonSyntaxError('strings and keys need double quotes (") in JSON', this.i);
+    const shown = /[\x20-\x7e]/.test(c) ? `'${c}'` : `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+    throw new JsonSyntaxError(`unexpected character ${shown}; expected ${expected}`, this.i);
+  }
+  /** `at` is where the position of this value is recorded (the key of an object member). */
+  parseValue(path, depth, at2) {
+    this.positions.set(formatJsonPath(path), this.position(at2));
+    const c = this.text[this.i];
+    if (c === "{" || c === "[") {
+      if (depth >= MAX_DEPTH) throw new JsonSyntaxError(`nested deeper than ${MAX_DEPTH} levels`, this.i);
+      return c === "{" ? this.parseObject(path, depth + 1) : this.parseArray(path, depth + 1);
+    }
+    if (c === '"') return this.parseString();
+    for (const [word, value] of [
+      ["true", true],
+      ["false", false],
+      ["null", null]
+    ]) {
+      if (this.text.startsWith(word, this.i)) {
+        this.i += word.length;
+        return value;
+      }
+    }
+    NUMBER.lastIndex = this.i;
+    const m = NUMBER.exec(this.text);
+    if (m) {
+      this.i += m[0].length;
+      return Number(m[0]);
+    }
+    return this.unexpected("a value");
+  }
+  parseObject(path, depth) {
+    const object = {};
+    const seen = /* @__PURE__ */ new Set();
+    this.i++;
+    this.skipWhitespace();
+    if (this.text[this.i] === "}") {
+      this.i++;
+      return object;
+    }
+    for (; ; ) {
+      if (this.text[this.i] !== '"') this.unexpected("a key in double quotes");
+      const keyOffset = this.i;
+      const key = this.parseString();
+      const memberPath = [...path, key];
+      if (seen.has(key)) {
+        this.duplicateKeys.push({ path: memberPath, position: this.position(keyOffset) });
+      }
+      seen.add(key);
+      this.skipWhitespace();
+      if (this.text[this.i] !== ":") this.unexpected(`':' after the key "${key}"`);
+      this.i++;
+      this.skipWhitespace();
+      Object.defineProperty(object, key, {
+        value: this.parseValue(memberPath, depth, keyOffset),
+        enumerable: true,
+        writable: true,
+        configurable: true
+      });
+      this.skipWhitespace();
+      if (this.text[this.i] === "}") {
+        this.i++;
+        return object;
+      }
+      if (this.text[this.i] !== ",") this.unexpected("',' or '}'");
+      const comma = this.i;
+      this.i++;
+      this.skipWhitespace();
+      if (this.text[this.i] === "}") throw new JsonSyntaxError("trailing comma before '}'", comma);
+    }
+  }
+  parseArray(path, depth) {
+    const array = [];
+    this.i++;
+    this.skipWhitespace();
+    if (this.text[this.i] === "]") {
+      this.i++;
+      return array;
+    }
+    for (; ; ) {
+      array.push(this.parseValue([...path, array.length], depth, this.i));
+      this.skipWhitespace();
+      if (this.text[this.i] === "]") {
+        this.i++;
+        return array;
+      }
+      if (this.text[this.i] !== ",") this.unexpected("',' or ']'");
+      const comma = this.i;
+      this.i++;
+      this.skipWhitespace();
+      if (this.text[this.i] === "]") throw new JsonSyntaxError("trailing comma before ']'", comma);
+    }
+  }
+  parseString() {
+    const start = this.i;
+    this.i++;
+    for (; ; ) {
+      const c = this.text[this.i];
+      if (c === void 0 || c === "\n" || c === "\r") {
+        throw new JsonSyntaxError("string not closed before the end of the line", start);
+      }
+      if (c === '"') break;
+      if (c === "\\") {
+        const e = this.text[this.i + 1] ?? "";
+        if (e === "u" && /^[0-9a-fA-F]{4}$/.test(this.text.slice(this.i + 2, this.i + 6))) this.i += 6;
+        else if ('"\\/bfnrt'.includes(e) && e !== "") this.i += 2;
+        else throw new JsonSyntaxError(`invalid escape sequence '\\${e}' in string`, this.i);
+        continue;
+      }
+      if (c < " ")
+        throw new JsonSyntaxError(
+          "control character in string; write it as an escape (\\t, \\u0000)",
+          this.i
+        );
+      this.i++;
+    }
+    this.i++;
+    return JSON.parse(this.text.slice(start, this.i));
+  }
+};
+function parseJsonDocument(text2) {
+  const body = text2.startsWith("\uFEFF") ? text2.slice(1) : text2;
+  const parser = new Parser(body);
+  try {
+    const value = parser.parseDocument();
+    return {
+      ok: true,
+      document: { value, positions: parser.positions, duplicateKeys: parser.duplicateKeys }
+    };
+  } catch (e) {
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    return { ok: false, message: e.message, position: parser.position(e.offset) };
+  }
+}
 
 // policies/schema.json
 var schema_default = {
@@ -35059,22 +31684,22 @@ function inheritLists(own, parent = {}) {
 }
 
 // src/core/policy/policy-validator.generated.ts
-var validate4 = validate122;
-var schema133 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/unitgate/unitgate/blob/main/policies/schema.json", "title": "unitgate policy", "description": "The policy file of unitgate (`.github/unitgate.json`): which hardening profile each systemd unit must follow, what counts as a regression, which deviations may be accepted and who must approve changes to sensitive directives. Every key is optional; a missing policy file means the built-in defaults.", "type": "object", "additionalProperties": false, "properties": { "$schema": { "type": "string", "description": "The schema this file follows, for editors: `https://github.com/unitgate/unitgate/blob/main/policies/schema.json`. Ignored by unitgate." }, "systemdVersion": { "enum": [252, 255, 257, 262], "default": 252, "description": "The systemd release whose `systemd-analyze security --offline=true` scoring is reproduced: syscall groups, known directives and scores differ between releases. Use the release your hosts run. With `systemdVersions`, the primary release: the one reports, the trend and `unitgate suggest` lead with; it must be one of `systemdVersions` (without it, the first of them is)." }, "systemdVersions": { "type": "array", "description": "Every systemd release the hosts run (a mixed fleet): the gate scores each unit, at head and at the base commit, as each of these releases does, and a unit fails when it fails on any of them; findings name the releases they hold for. Policy-wide, not per profile. Adding a release tightens the policy, removing one loosens it. Without this key, only `systemdVersion` is scored.", "items": { "enum": [252, 255, 257, 262], "description": "A supported systemd release." }, "minItems": 1, "uniqueItems": true, "examples": [[252, 257]] }, "mode": { "enum": ["enforce", "report", "ratchet"], "default": "enforce", "description": "`enforce`: every violation without an accepted deviation note fails the check. `report`: violations are reported (annotations, comment, summary) but the check never fails. `ratchet`: only what the pull request makes worse fails (regressions, and violations the base commit did not have); existing violations are reported." }, "threshold": { "type": "number", "minimum": 0, "maximum": 10, "description": "Highest allowed exposure for profiles that set no `threshold` along their `extends` chain: `baseline` and the profiles built on it. On the 0.0 (best) to 10.0 (worst) scale `systemd-analyze security` prints; a unit fails when its exposure is greater. Rounded to the nearest tenth. The default, 9.6, lets a unit without any hardening pass (systemd 252 rates a bare root service 9.6), so only regressions fail it. The built-in `api-service`, `worker` and `scheduler` profiles have their own thresholds.", "examples": [3.5], "default": 9.6 }, "defaultProfile": { "type": "string", "minLength": 1, "default": "baseline", "description": "The profile for units that neither a `# unitgate: profile=NAME` comment nor an entry of `units` assigns. A built-in profile name or a key of `profiles`." }, "profiles": { "type": "object", "description": "Hardening profiles by name, in addition to the built-in `baseline`, `api-service`, `worker` and `scheduler`. A profile named like a built-in one changes that built-in profile.", "propertyNames": { "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$", "description": "A profile name: letters, digits, `.`, `_` and `-`, starting with a letter or digit.", "examples": ["api-internal"] }, "additionalProperties": { "$ref": "#/definitions/profile" }, "default": {} }, "units": { "type": "array", "description": "Assigns profiles to units by glob, first match wins. A `# unitgate: profile=NAME` comment in the unit file or a drop-in takes precedence over this list.", "items": { "$ref": "#/definitions/unitAssignment" }, "default": [] }, "exclude": { "type": "array", "description": "Units the gate does not score, each with the reason why (shown in the report).", "items": { "$ref": "#/definitions/exclusion" }, "default": [] }, "regression": { "$ref": "#/definitions/regression" }, "deviations": { "$ref": "#/definitions/deviations" }, "signoff": { "type": "array", "description": "Owner sign-off rules: a change to one of the listed directives passes only with an approving review from one of the listed users or teams.", "items": { "$ref": "#/definitions/signoffRule" }, "default": [] }, "unitTypes": { "type": "array", "description": "Unit file name suffixes the gate scores.", "items": { "enum": [".service", ".socket", ".mount", ".swap", ".timer", ".path", ".slice", ".scope", ".target", ".device", ".automount"], "description": "A unit type suffix, with its dot." }, "minItems": 1, "uniqueItems": true, "default": [".service"] }, "assessorOverrides": { "type": "object", "description": "Changes to assessor weights, ranges and texts in the format of systemd's `systemd-analyze security --security-policy=FILE`, keyed by the assessor's JSON field name (the `json_field` of `--json` output). A weight of 0 turns an assessor off.", "propertyNames": { "description": "An assessor's JSON field name, as in the `json_field` of `--json` output.", "enum": ["UserOrDynamicUser", "SupplementaryGroups", "PrivateDevices", "PrivateMounts", "PrivateNetwork", "PrivateTmp", "PrivateUsers", "ProtectControlGroups", "ProtectKernelModules", "ProtectKernelTunables", "ProtectKernelLogs", "ProtectClock", "ProtectHome", "ProtectHostname", "ProtectSystem", "RootDirectoryOrRootImage", "LockPersonality", "MemoryDenyWriteExecute", "NoNewPrivileges", "CapabilityBoundingSet_CAP_SYS_ADMIN", "CapabilityBoundingSet_CAP_SET_UID_GID_PCAP", "CapabilityBoundingSet_CAP_SYS_PTRACE", "CapabilityBoundingSet_CAP_SYS_TIME", "CapabilityBoundingSet_CAP_NET_ADMIN", "CapabilityBoundingSet_CAP_SYS_RAWIO", "CapabilityBoundingSet_CAP_SYS_MODULE", "CapabilityBoundingSet_CAP_AUDIT", "CapabilityBoundingSet_CAP_SYSLOG", "CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE", "CapabilityBoundingSet_CAP_MKNOD", "CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP", "CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER", "CapabilityBoundingSet_CAP_KILL", "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)", "CapabilityBoundingSet_CAP_SYS_BOOT", "CapabilityBoundingSet_CAP_MAC", "CapabilityBoundingSet_CAP_LINUX_IMMUTABLE", "CapabilityBoundingSet_CAP_IPC_LOCK", "CapabilityBoundingSet_CAP_SYS_CHROOT", "CapabilityBoundingSet_CAP_BLOCK_SUSPEND", "CapabilityBoundingSet_CAP_WAKE_ALARM", "CapabilityBoundingSet_CAP_LEASE", "CapabilityBoundingSet_CAP_SYS_TTY_CONFIG", "CapabilityBoundingSet_CAP_SYS_PACCT", "CapabilityBoundingSet_CAP_BPF", "UMask", "KeyringMode", "ProtectProc", "ProcSubset", "NotifyAccess", "RemoveIPC", "Delegate", "RestrictRealtime", "RestrictSUIDSGID", "RestrictNamespaces_user", "RestrictNamespaces_mnt", "RestrictNamespaces_ipc", "RestrictNamespaces_pid", "RestrictNamespaces_cgroup", "RestrictNamespaces_net", "RestrictNamespaces_uts", "RestrictAddressFamilies_AF_INET_INET6", "RestrictAddressFamilies_AF_UNIX", "RestrictAddressFamilies_AF_NETLINK", "RestrictAddressFamilies_AF_PACKET", "RestrictAddressFamilies_OTHER", "SystemCallArchitectures", "SystemCallFilter_swap", "SystemCallFilter_obsolete", "SystemCallFilter_clock", "SystemCallFilter_cpu_emulation", "SystemCallFilter_debug", "SystemCallFilter_mount", "SystemCallFilter_module", "SystemCallFilter_raw_io", "SystemCallFilter_reboot", "SystemCallFilter_privileged", "SystemCallFilter_resources", "IPAddressDeny", "DeviceAllow", "AmbientCapabilities"] }, "additionalProperties": { "$ref": "#/definitions/assessorOverride" }, "default": {} }, "drift": { "$ref": "#/definitions/drift" } }, "definitions": { "profile": { "type": "object", "description": "A hardening profile: the exposure a unit may reach and the directives and privileges it must or may have.", "additionalProperties": false, "properties": { "extends": { "type": "string", "minLength": 1, "description": "The profile this one starts from (built-in or from `profiles`). Its threshold, directives and allow-lists apply unless this profile sets its own; `requiredDirectives` are added to the parent's, replacing the parent's lines for the same directive. Without `extends`, a profile starts from `baseline` (or, when it is named like a built-in profile, from that profile)." }, "description": { "type": "string", "description": "What kind of unit the profile is for; shown in reports." }, "threshold": { "type": "number", "minimum": 0, "maximum": 10, "description": "Highest allowed exposure for units with this profile, on the 0.0–10.0 scale `systemd-analyze security` prints; a unit fails when its exposure is greater. Rounded to the nearest tenth.", "examples": [3.5] }, "requiredDirectives": { "type": "array", "description": "Directives the unit must set, as `Directive=value` lines the way they are written in a unit file, e.g. `NoNewPrivileges=yes`, `ProtectSystem=strict`.", "items": { "type": "string", "pattern": "^[A-Za-z]+=.*$", "description": "A `Directive=value` line.", "examples": ["ProtectSystem=strict"] }, "uniqueItems": true }, "removeDirectives": { "type": "array", "description": "Names of directives to drop from the parent profile's `requiredDirectives`, e.g. `MemoryDenyWriteExecute` for a runtime with a JIT compiler.", "items": { "type": "string", "pattern": "^[A-Za-z]+$", "description": "A directive name, without `=`.", "examples": ["MemoryDenyWriteExecute"] }, "uniqueItems": true }, "allowedCapabilities": { "type": "array", "x-unitgate-list": "allow", "x-unitgate-names": "capabilities", "description": "Capabilities the unit may keep in its bounding and ambient sets (`CapabilityBoundingSet=`, `AmbientCapabilities=`). An empty list requires both sets to be empty. Absent: not checked.", "items": { "type": "string", "pattern": "^CAP_[A-Z_]+$", "description": "A capability name as in capabilities(7).", "examples": ["CAP_NET_BIND_SERVICE"] }, "uniqueItems": true }, "allowedAddressFamilies": { "type": "array", "x-unitgate-list": "allow", "x-unitgate-names": "addressFamilies", "description": "Socket address families the unit may use: the unit must restrict `RestrictAddressFamilies=` to these (or fewer). Absent: not checked.", "items": { "type": "string", "pattern": "^AF_[A-Za-z0-9]+$", "description": "An address family name as in address_families(7).", "examples": ["AF_UNIX"] }, "uniqueItems": true }, "forbiddenDirectives": { "type": "array", "x-unitgate-list": "deny", "description": "Directives the unit must not set, e.g. `PrivateNetwork` for a service that needs the network, or `NoNewPrivileges=no`. A bare name forbids any value; `Directive=value` forbids that value (booleans compared as booleans: `no` also matches `false`, `0`, `off`). Checked against the line systemd applies last among the unit's files and drop-ins: a line systemd ignores (an invalid value, an empty boolean) does not count, an empty assignment of another directive resets it. The finding names the line to remove; no drop-in line can unset a boolean. Absent: not checked.", "items": { "type": "string", "pattern": "^[A-Za-z]+(=.*)?$", "description": "A directive name, or a `Directive=value` line.", "examples": ["PrivateNetwork", "NoNewPrivileges=no"] }, "uniqueItems": true }, "owners": { "type": "array", "description": "Who may approve deviation notes for units with this profile, in addition to `deviations.owners`: GitHub users (`@alice`) or teams (`@org/team`). Inherited from the parent profile unless set. A change of a unit's profile is approved by the owners of the profile it had at the base commit.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/security"] }, "uniqueItems": true } } }, "unitAssignment": { "type": "object", "description": "Assigns a profile to the units a glob matches.", "additionalProperties": false, "required": ["match", "profile"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob matched against the unit file's repository path and against the unit name: `*` and `?` within one path segment, `**` across segments, `[abc]`/`[!abc]` character classes, `{a,b}` alternatives. E.g. `deploy/api/**`, `*-worker.service`.", "examples": ["deploy/api/**"] }, "profile": { "type": "string", "minLength": 1, "description": "The profile name (built-in or from `profiles`)." } } }, "exclusion": { "type": "object", "description": "A unit, or units, the gate does not score.", "additionalProperties": false, "required": ["match", "reason"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob over repository paths and unit names, as in `units`.", "examples": ["vendor/**"] }, "reason": { "type": "string", "minLength": 1, "description": "Why the unit is not scored; shown in the report." } } }, "regression": { "type": "object", "description": "What counts as a regression compared with the base commit of the pull request.", "additionalProperties": false, "properties": { "exposure": { "type": "boolean", "default": true, "description": "Fail when a unit's overall exposure rises." }, "rows": { "type": "boolean", "default": true, "description": "Fail when any single assessor row gets worse, even if the overall exposure does not rise (a loss hidden by a gain elsewhere)." } }, "default": { "exposure": true, "rows": true } }, "deviations": { "type": "object", "description": "Deviation notes: written justifications that accept a violation for a unit, in the pull request description (a fenced `unitgate-deviation` block) or as a comment in the unit file. A note counts only when an owner named here (or in the unit's profile `owners`) approved it: the note's `owner:` must be one of these owners, and that owner (the user, or a member of the team) must have submitted an APPROVED review of the pull request's current head commit. The approver may be neither the pull request's author nor the author or committer of the head commit; a note in the pull request description also needs an approval given after the description's last edit. Notes inside HTML comments do not count. Every note must name its `check:` (an assessor, a directive, `exposure` or a violation kind); a note never waives a `signoff` rule. With no owners configured, no note is accepted. The gate re-decides when approvals or the description change: run it on `pull_request` (`opened`, `synchronize`, `reopened`, `edited`) and `pull_request_review` (`submitted`, `dismissed`). These rules can turn a passing repository red: set `owners`, then adopt with `mode: report` or `ratchet` before `enforce`.", "additionalProperties": false, "properties": { "owners": { "type": "array", "description": "Who may approve deviation notes for every unit: GitHub users (`@alice`) or teams (`@org/team`). Read from the policy of the base branch, never from the pull request. A profile's `owners` add to these for the units of that profile. Empty (the default): no deviation note is accepted. Team membership is checked with the workflow's token, which needs `members: read` (GitHub App) or `read:org` (personal access token); a team the token cannot read counts as not approved.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/security"] }, "uniqueItems": true, "default": [] }, "sources": { "type": "array", "description": "Where notes count: `pr-body` (fenced `unitgate-deviation` blocks in the pull request description), `unit-file` (comments in the unit file or its drop-ins). An empty list accepts no deviations.", "items": { "enum": ["pr-body", "unit-file"], "description": "A place deviation notes are read from." }, "uniqueItems": true, "default": ["pr-body", "unit-file"] }, "requiredFields": { "type": "array", "description": "Fields a note must have to be valid, besides the unit it is about. `check` is always required, listed or not: a note without it would accept every violation of the unit.", "items": { "enum": ["reason", "owner", "expires", "ticket", "check"], "description": "A deviation note field." }, "uniqueItems": true, "default": ["reason", "owner", "expires"] }, "maxExpiryDays": { "type": "integer", "minimum": 1, "maximum": 3650, "default": 180, "description": "Longest allowed time, in days, between the run's date and a note's `expires` date." }, "expiryWarningDays": { "type": "integer", "minimum": 0, "maximum": 365, "default": 14, "description": "How many days ahead of a note's `expires` date the action's scheduled runs (`schedule`, `workflow_dispatch`) list it as expiring, in the job summary and in one issue kept up to date (needs `issues: write`). Notes already expired are always listed; 0 lists only those." } }, "default": { "owners": [], "sources": ["pr-body", "unit-file"], "requiredFields": ["reason", "owner", "expires"], "maxExpiryDays": 180, "expiryWarningDays": 14 } }, "signoffRule": { "type": "object", "description": "Directives whose changes need an approving review from a listed owner.", "additionalProperties": false, "required": ["directives", "approvers"], "properties": { "directives": { "type": "array", "minItems": 1, "uniqueItems": true, "description": "Directive names, e.g. `SystemCallFilter`, `CapabilityBoundingSet` (a trailing `=` is allowed).", "items": { "type": "string", "pattern": "^[A-Za-z]+=?$", "description": "A directive name (a trailing `=` is allowed).", "examples": ["SystemCallFilter"] } }, "approvers": { "type": "array", "minItems": 1, "uniqueItems": true, "description": "GitHub users (`@alice`) or teams (`@org/team`) whose approving review counts. The same rules as for deviation notes apply: the reviewer's latest review approves the current head commit, and the reviewer is neither the pull request's author nor the author or committer of the head commit. A deviation note never replaces sign-off.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@platform/runtime-owners"] } } } }, "assessorOverride": { "type": "object", "description": "One assessor's changes, as in systemd's `--security-policy` file.", "additionalProperties": false, "properties": { "weight": { "type": "integer", "minimum": 0, "description": "The assessor's weight in the exposure sum; 0 makes the row N/A." }, "range": { "type": "integer", "minimum": 1, "description": "The highest badness the assessor can report; its badness is divided by this." }, "description_good": { "type": "string", "description": "Text shown when the setting is good." }, "description_bad": { "type": "string", "description": "Text shown when the setting is bad." }, "description_na": { "type": "string", "description": "Text shown when the assessor does not apply." } } }, "drift": { "type": "object", "description": "What `unitgate drift` fails on when it compares the snapshots of running hosts (`unitgate snapshot`) with what the repository predicts: which kinds of difference fail (the rest are warnings), and which host-only drop-ins are accepted. Read from the policy at the compared ref (or `--policy`). A file that could not be read on a host always fails: what cannot be seen is never clean.", "additionalProperties": false, "properties": { "fail": { "type": "array", "description": "Kinds of difference that fail the run (exit 1); every other kind is reported as a warning. `exposure-increase`: the host's exposure is above the repository's prediction; `exposure-decrease`: below it; `row-worse`: an assessor row is worse on the host; `host-only-file`: a unit file or drop-in the host has and the repository does not (unless `allowHostDropIns` accepts it); `changed-file`: a file both have, with other content; `missing-file`: a file of the repository's unit the host does not have; `unreadable-file`: a file or directory the snapshot could not read (always fails, listed or not); `unit-error`: the unit did not load or score on the host (masked, not found, refused); `version-difference`: the host's systemd is not the policy's `systemdVersion`; `unknown-unit`: a unit of the host the repository does not define; `engine-disagreement`: the real systemd-analyze scored the unit otherwise than unitgate (`unitgate snapshot --ask-systemd`).", "items": { "enum": ["exposure-increase", "exposure-decrease", "row-worse", "host-only-file", "changed-file", "missing-file", "unreadable-file", "unit-error", "version-difference", "unknown-unit", "engine-disagreement"], "description": "A kind of drift." }, "uniqueItems": true, "default": ["exposure-increase", "host-only-file", "changed-file", "unreadable-file", "unit-error"] }, "allowHostDropIns": { "type": "array", "description": "Host-only drop-ins accepted on purpose (a package's own drop-in, a site setting), each with the reason. An accepted drop-in is listed as allowed, not as drift; its effect on the exposure is still compared. An entry whose `expires` date has passed accepts nothing.", "items": { "$ref": "#/definitions/hostDropInAllowance" }, "default": [] } } }, "hostDropInAllowance": { "type": "object", "description": "A host-only drop-in that is accepted, and why.", "additionalProperties": false, "required": ["match", "reason"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob over the drop-in's path on the host (`*` stays within one directory, `**` spans several).", "examples": ["/etc/systemd/system/*.service.d/50-site.conf"] }, "reason": { "type": "string", "minLength": 1, "description": "Why the drop-in is accepted; shown in the report." }, "owner": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "Who answers for it: a GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/ops"] }, "expires": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$", "description": "The last day it is accepted (YYYY-MM-DD).", "examples": ["2026-06-30"] } } } } };
+var validate3 = validate12;
+var schema132 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/unitgate/unitgate/blob/main/policies/schema.json", "title": "unitgate policy", "description": "The policy file of unitgate (`.github/unitgate.json`): which hardening profile each systemd unit must follow, what counts as a regression, which deviations may be accepted and who must approve changes to sensitive directives. Every key is optional; a missing policy file means the built-in defaults.", "type": "object", "additionalProperties": false, "properties": { "$schema": { "type": "string", "description": "The schema this file follows, for editors: `https://github.com/unitgate/unitgate/blob/main/policies/schema.json`. Ignored by unitgate." }, "systemdVersion": { "enum": [252, 255, 257, 262], "default": 252, "description": "The systemd release whose `systemd-analyze security --offline=true` scoring is reproduced: syscall groups, known directives and scores differ between releases. Use the release your hosts run. With `systemdVersions`, the primary release: the one reports, the trend and `unitgate suggest` lead with; it must be one of `systemdVersions` (without it, the first of them is)." }, "systemdVersions": { "type": "array", "description": "Every systemd release the hosts run (a mixed fleet): the gate scores each unit, at head and at the base commit, as each of these releases does, and a unit fails when it fails on any of them; findings name the releases they hold for. Policy-wide, not per profile. Adding a release tightens the policy, removing one loosens it. Without this key, only `systemdVersion` is scored.", "items": { "enum": [252, 255, 257, 262], "description": "A supported systemd release." }, "minItems": 1, "uniqueItems": true, "examples": [[252, 257]] }, "mode": { "enum": ["enforce", "report", "ratchet"], "default": "enforce", "description": "`enforce`: every violation without an accepted deviation note fails the check. `report`: violations are reported (annotations, comment, summary) but the check never fails. `ratchet`: only what the pull request makes worse fails (regressions, and violations the base commit did not have); existing violations are reported." }, "threshold": { "type": "number", "minimum": 0, "maximum": 10, "description": "Highest allowed exposure for profiles that set no `threshold` along their `extends` chain: `baseline` and the profiles built on it. On the 0.0 (best) to 10.0 (worst) scale `systemd-analyze security` prints; a unit fails when its exposure is greater. Rounded to the nearest tenth. The default, 9.6, lets a unit without any hardening pass (systemd 252 rates a bare root service 9.6), so only regressions fail it. The built-in `api-service`, `worker` and `scheduler` profiles have their own thresholds.", "examples": [3.5], "default": 9.6 }, "defaultProfile": { "type": "string", "minLength": 1, "default": "baseline", "description": "The profile for units that neither a `# unitgate: profile=NAME` comment nor an entry of `units` assigns. A built-in profile name or a key of `profiles`." }, "profiles": { "type": "object", "description": "Hardening profiles by name, in addition to the built-in `baseline`, `api-service`, `worker` and `scheduler`. A profile named like a built-in one changes that built-in profile.", "propertyNames": { "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$", "description": "A profile name: letters, digits, `.`, `_` and `-`, starting with a letter or digit.", "examples": ["api-internal"] }, "additionalProperties": { "$ref": "#/definitions/profile" }, "default": {} }, "units": { "type": "array", "description": "Assigns profiles to units by glob, first match wins. A `# unitgate: profile=NAME` comment in the unit file or a drop-in takes precedence over this list.", "items": { "$ref": "#/definitions/unitAssignment" }, "default": [] }, "exclude": { "type": "array", "description": "Units the gate does not score, each with the reason why (shown in the report).", "items": { "$ref": "#/definitions/exclusion" }, "default": [] }, "regression": { "$ref": "#/definitions/regression" }, "deviations": { "$ref": "#/definitions/deviations" }, "signoff": { "type": "array", "description": "Owner sign-off rules: a change to one of the listed directives passes only with an approving review from one of the listed users or teams.", "items": { "$ref": "#/definitions/signoffRule" }, "default": [] }, "unitTypes": { "type": "array", "description": "Unit file name suffixes the gate scores.", "items": { "enum": [".service", ".socket", ".mount", ".swap", ".timer", ".path", ".slice", ".scope", ".target", ".device", ".automount"], "description": "A unit type suffix, with its dot." }, "minItems": 1, "uniqueItems": true, "default": [".service"] }, "assessorOverrides": { "type": "object", "description": "Changes to assessor weights, ranges and texts in the format of systemd's `systemd-analyze security --security-policy=FILE`, keyed by the assessor's JSON field name (the `json_field` of `--json` output). A weight of 0 turns an assessor off.", "propertyNames": { "description": "An assessor's JSON field name, as in the `json_field` of `--json` output.", "enum": ["UserOrDynamicUser", "SupplementaryGroups", "PrivateDevices", "PrivateMounts", "PrivateNetwork", "PrivateTmp", "PrivateUsers", "ProtectControlGroups", "ProtectKernelModules", "ProtectKernelTunables", "ProtectKernelLogs", "ProtectClock", "ProtectHome", "ProtectHostname", "ProtectSystem", "RootDirectoryOrRootImage", "LockPersonality", "MemoryDenyWriteExecute", "NoNewPrivileges", "CapabilityBoundingSet_CAP_SYS_ADMIN", "CapabilityBoundingSet_CAP_SET_UID_GID_PCAP", "CapabilityBoundingSet_CAP_SYS_PTRACE", "CapabilityBoundingSet_CAP_SYS_TIME", "CapabilityBoundingSet_CAP_NET_ADMIN", "CapabilityBoundingSet_CAP_SYS_RAWIO", "CapabilityBoundingSet_CAP_SYS_MODULE", "CapabilityBoundingSet_CAP_AUDIT", "CapabilityBoundingSet_CAP_SYSLOG", "CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE", "CapabilityBoundingSet_CAP_MKNOD", "CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP", "CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER", "CapabilityBoundingSet_CAP_KILL", "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)", "CapabilityBoundingSet_CAP_SYS_BOOT", "CapabilityBoundingSet_CAP_MAC", "CapabilityBoundingSet_CAP_LINUX_IMMUTABLE", "CapabilityBoundingSet_CAP_IPC_LOCK", "CapabilityBoundingSet_CAP_SYS_CHROOT", "CapabilityBoundingSet_CAP_BLOCK_SUSPEND", "CapabilityBoundingSet_CAP_WAKE_ALARM", "CapabilityBoundingSet_CAP_LEASE", "CapabilityBoundingSet_CAP_SYS_TTY_CONFIG", "CapabilityBoundingSet_CAP_SYS_PACCT", "CapabilityBoundingSet_CAP_BPF", "UMask", "KeyringMode", "ProtectProc", "ProcSubset", "NotifyAccess", "RemoveIPC", "Delegate", "RestrictRealtime", "RestrictSUIDSGID", "RestrictNamespaces_user", "RestrictNamespaces_mnt", "RestrictNamespaces_ipc", "RestrictNamespaces_pid", "RestrictNamespaces_cgroup", "RestrictNamespaces_net", "RestrictNamespaces_uts", "RestrictAddressFamilies_AF_INET_INET6", "RestrictAddressFamilies_AF_UNIX", "RestrictAddressFamilies_AF_NETLINK", "RestrictAddressFamilies_AF_PACKET", "RestrictAddressFamilies_OTHER", "SystemCallArchitectures", "SystemCallFilter_swap", "SystemCallFilter_obsolete", "SystemCallFilter_clock", "SystemCallFilter_cpu_emulation", "SystemCallFilter_debug", "SystemCallFilter_mount", "SystemCallFilter_module", "SystemCallFilter_raw_io", "SystemCallFilter_reboot", "SystemCallFilter_privileged", "SystemCallFilter_resources", "IPAddressDeny", "DeviceAllow", "AmbientCapabilities"] }, "additionalProperties": { "$ref": "#/definitions/assessorOverride" }, "default": {} }, "drift": { "$ref": "#/definitions/drift" } }, "definitions": { "profile": { "type": "object", "description": "A hardening profile: the exposure a unit may reach and the directives and privileges it must or may have.", "additionalProperties": false, "properties": { "extends": { "type": "string", "minLength": 1, "description": "The profile this one starts from (built-in or from `profiles`). Its threshold, directives and allow-lists apply unless this profile sets its own; `requiredDirectives` are added to the parent's, replacing the parent's lines for the same directive. Without `extends`, a profile starts from `baseline` (or, when it is named like a built-in profile, from that profile)." }, "description": { "type": "string", "description": "What kind of unit the profile is for; shown in reports." }, "threshold": { "type": "number", "minimum": 0, "maximum": 10, "description": "Highest allowed exposure for units with this profile, on the 0.0–10.0 scale `systemd-analyze security` prints; a unit fails when its exposure is greater. Rounded to the nearest tenth.", "examples": [3.5] }, "requiredDirectives": { "type": "array", "description": "Directives the unit must set, as `Directive=value` lines the way they are written in a unit file, e.g. `NoNewPrivileges=yes`, `ProtectSystem=strict`.", "items": { "type": "string", "pattern": "^[A-Za-z]+=.*$", "description": "A `Directive=value` line.", "examples": ["ProtectSystem=strict"] }, "uniqueItems": true }, "removeDirectives": { "type": "array", "description": "Names of directives to drop from the parent profile's `requiredDirectives`, e.g. `MemoryDenyWriteExecute` for a runtime with a JIT compiler.", "items": { "type": "string", "pattern": "^[A-Za-z]+$", "description": "A directive name, without `=`.", "examples": ["MemoryDenyWriteExecute"] }, "uniqueItems": true }, "allowedCapabilities": { "type": "array", "x-unitgate-list": "allow", "x-unitgate-names": "capabilities", "description": "Capabilities the unit may keep in its bounding and ambient sets (`CapabilityBoundingSet=`, `AmbientCapabilities=`). An empty list requires both sets to be empty. Absent: not checked.", "items": { "type": "string", "pattern": "^CAP_[A-Z_]+$", "description": "A capability name as in capabilities(7).", "examples": ["CAP_NET_BIND_SERVICE"] }, "uniqueItems": true }, "allowedAddressFamilies": { "type": "array", "x-unitgate-list": "allow", "x-unitgate-names": "addressFamilies", "description": "Socket address families the unit may use: the unit must restrict `RestrictAddressFamilies=` to these (or fewer). Absent: not checked.", "items": { "type": "string", "pattern": "^AF_[A-Za-z0-9]+$", "description": "An address family name as in address_families(7).", "examples": ["AF_UNIX"] }, "uniqueItems": true }, "forbiddenDirectives": { "type": "array", "x-unitgate-list": "deny", "description": "Directives the unit must not set, e.g. `PrivateNetwork` for a service that needs the network, or `NoNewPrivileges=no`. A bare name forbids any value; `Directive=value` forbids that value (booleans compared as booleans: `no` also matches `false`, `0`, `off`). Checked against the line systemd applies last among the unit's files and drop-ins: a line systemd ignores (an invalid value, an empty boolean) does not count, an empty assignment of another directive resets it. The finding names the line to remove; no drop-in line can unset a boolean. Absent: not checked.", "items": { "type": "string", "pattern": "^[A-Za-z]+(=.*)?$", "description": "A directive name, or a `Directive=value` line.", "examples": ["PrivateNetwork", "NoNewPrivileges=no"] }, "uniqueItems": true }, "owners": { "type": "array", "description": "Who may approve deviation notes for units with this profile, in addition to `deviations.owners`: GitHub users (`@alice`) or teams (`@org/team`). Inherited from the parent profile unless set. A change of a unit's profile is approved by the owners of the profile it had at the base commit.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/security"] }, "uniqueItems": true } } }, "unitAssignment": { "type": "object", "description": "Assigns a profile to the units a glob matches.", "additionalProperties": false, "required": ["match", "profile"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob matched against the unit file's repository path and against the unit name: `*` and `?` within one path segment, `**` across segments, `[abc]`/`[!abc]` character classes, `{a,b}` alternatives. E.g. `deploy/api/**`, `*-worker.service`.", "examples": ["deploy/api/**"] }, "profile": { "type": "string", "minLength": 1, "description": "The profile name (built-in or from `profiles`)." } } }, "exclusion": { "type": "object", "description": "A unit, or units, the gate does not score.", "additionalProperties": false, "required": ["match", "reason"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob over repository paths and unit names, as in `units`.", "examples": ["vendor/**"] }, "reason": { "type": "string", "minLength": 1, "description": "Why the unit is not scored; shown in the report." } } }, "regression": { "type": "object", "description": "What counts as a regression compared with the base commit of the pull request.", "additionalProperties": false, "properties": { "exposure": { "type": "boolean", "default": true, "description": "Fail when a unit's overall exposure rises." }, "rows": { "type": "boolean", "default": true, "description": "Fail when any single assessor row gets worse, even if the overall exposure does not rise (a loss hidden by a gain elsewhere)." } }, "default": { "exposure": true, "rows": true } }, "deviations": { "type": "object", "description": "Deviation notes: written justifications that accept a violation for a unit, in the pull request description (a fenced `unitgate-deviation` block) or as a comment in the unit file. A note counts only when an owner named here (or in the unit's profile `owners`) approved it: the note's `owner:` must be one of these owners, and that owner (the user, or a member of the team) must have submitted an APPROVED review of the pull request's current head commit. The approver may be neither the pull request's author nor the author or committer of the head commit; a note in the pull request description also needs an approval given after the description's last edit. Notes inside HTML comments do not count. Every note must name its `check:` (an assessor, a directive, `exposure` or a violation kind); a note never waives a `signoff` rule. With no owners configured, no note is accepted. The gate re-decides when approvals or the description change: run it on `pull_request` (`opened`, `synchronize`, `reopened`, `edited`) and `pull_request_review` (`submitted`, `dismissed`). These rules can turn a passing repository red: set `owners`, then adopt with `mode: report` or `ratchet` before `enforce`.", "additionalProperties": false, "properties": { "owners": { "type": "array", "description": "Who may approve deviation notes for every unit: GitHub users (`@alice`) or teams (`@org/team`). Read from the policy of the base branch, never from the pull request. A profile's `owners` add to these for the units of that profile. Empty (the default): no deviation note is accepted. Team membership is checked with the workflow's token, which needs `members: read` (GitHub App) or `read:org` (personal access token); a team the token cannot read counts as not approved.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/security"] }, "uniqueItems": true, "default": [] }, "sources": { "type": "array", "description": "Where notes count: `pr-body` (fenced `unitgate-deviation` blocks in the pull request description), `unit-file` (comments in the unit file or its drop-ins). An empty list accepts no deviations.", "items": { "enum": ["pr-body", "unit-file"], "description": "A place deviation notes are read from." }, "uniqueItems": true, "default": ["pr-body", "unit-file"] }, "requiredFields": { "type": "array", "description": "Fields a note must have to be valid, besides the unit it is about. `check` is always required, listed or not: a note without it would accept every violation of the unit.", "items": { "enum": ["reason", "owner", "expires", "ticket", "check"], "description": "A deviation note field." }, "uniqueItems": true, "default": ["reason", "owner", "expires"] }, "maxExpiryDays": { "type": "integer", "minimum": 1, "maximum": 3650, "default": 180, "description": "Longest allowed time, in days, between the run's date and a note's `expires` date." }, "expiryWarningDays": { "type": "integer", "minimum": 0, "maximum": 365, "default": 14, "description": "How many days ahead of a note's `expires` date the action's scheduled runs (`schedule`, `workflow_dispatch`) list it as expiring, in the job summary and in one issue kept up to date (needs `issues: write`). Notes already expired are always listed; 0 lists only those." } }, "default": { "owners": [], "sources": ["pr-body", "unit-file"], "requiredFields": ["reason", "owner", "expires"], "maxExpiryDays": 180, "expiryWarningDays": 14 } }, "signoffRule": { "type": "object", "description": "Directives whose changes need an approving review from a listed owner.", "additionalProperties": false, "required": ["directives", "approvers"], "properties": { "directives": { "type": "array", "minItems": 1, "uniqueItems": true, "description": "Directive names, e.g. `SystemCallFilter`, `CapabilityBoundingSet` (a trailing `=` is allowed).", "items": { "type": "string", "pattern": "^[A-Za-z]+=?$", "description": "A directive name (a trailing `=` is allowed).", "examples": ["SystemCallFilter"] } }, "approvers": { "type": "array", "minItems": 1, "uniqueItems": true, "description": "GitHub users (`@alice`) or teams (`@org/team`) whose approving review counts. The same rules as for deviation notes apply: the reviewer's latest review approves the current head commit, and the reviewer is neither the pull request's author nor the author or committer of the head commit. A deviation note never replaces sign-off.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@platform/runtime-owners"] } } } }, "assessorOverride": { "type": "object", "description": "One assessor's changes, as in systemd's `--security-policy` file.", "additionalProperties": false, "properties": { "weight": { "type": "integer", "minimum": 0, "description": "The assessor's weight in the exposure sum; 0 makes the row N/A." }, "range": { "type": "integer", "minimum": 1, "description": "The highest badness the assessor can report; its badness is divided by this." }, "description_good": { "type": "string", "description": "Text shown when the setting is good." }, "description_bad": { "type": "string", "description": "Text shown when the setting is bad." }, "description_na": { "type": "string", "description": "Text shown when the assessor does not apply." } } }, "drift": { "type": "object", "description": "What `unitgate drift` fails on when it compares the snapshots of running hosts (`unitgate snapshot`) with what the repository predicts: which kinds of difference fail (the rest are warnings), and which host-only drop-ins are accepted. Read from the policy at the compared ref (or `--policy`). A file that could not be read on a host always fails: what cannot be seen is never clean.", "additionalProperties": false, "properties": { "fail": { "type": "array", "description": "Kinds of difference that fail the run (exit 1); every other kind is reported as a warning. `exposure-increase`: the host's exposure is above the repository's prediction; `exposure-decrease`: below it; `row-worse`: an assessor row is worse on the host; `host-only-file`: a unit file or drop-in the host has and the repository does not (unless `allowHostDropIns` accepts it); `changed-file`: a file both have, with other content; `missing-file`: a file of the repository's unit the host does not have; `unreadable-file`: a file or directory the snapshot could not read (always fails, listed or not); `unit-error`: the unit did not load or score on the host (masked, not found, refused); `version-difference`: the host's systemd is not the policy's `systemdVersion`; `unknown-unit`: a unit of the host the repository does not define; `engine-disagreement`: the real systemd-analyze scored the unit otherwise than unitgate (`unitgate snapshot --ask-systemd`).", "items": { "enum": ["exposure-increase", "exposure-decrease", "row-worse", "host-only-file", "changed-file", "missing-file", "unreadable-file", "unit-error", "version-difference", "unknown-unit", "engine-disagreement"], "description": "A kind of drift." }, "uniqueItems": true, "default": ["exposure-increase", "host-only-file", "changed-file", "unreadable-file", "unit-error"] }, "allowHostDropIns": { "type": "array", "description": "Host-only drop-ins accepted on purpose (a package's own drop-in, a site setting), each with the reason. An accepted drop-in is listed as allowed, not as drift; its effect on the exposure is still compared. An entry whose `expires` date has passed accepts nothing.", "items": { "$ref": "#/definitions/hostDropInAllowance" }, "default": [] } } }, "hostDropInAllowance": { "type": "object", "description": "A host-only drop-in that is accepted, and why.", "additionalProperties": false, "required": ["match", "reason"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob over the drop-in's path on the host (`*` stays within one directory, `**` spans several).", "examples": ["/etc/systemd/system/*.service.d/50-site.conf"] }, "reason": { "type": "string", "minLength": 1, "description": "Why the drop-in is accepted; shown in the report." }, "owner": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "Who answers for it: a GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/ops"] }, "expires": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$", "description": "The last day it is accepted (YYYY-MM-DD).", "examples": ["2026-06-30"] } } } } };
 var schema14 = { "type": "object", "description": "A hardening profile: the exposure a unit may reach and the directives and privileges it must or may have.", "additionalProperties": false, "properties": { "extends": { "type": "string", "minLength": 1, "description": "The profile this one starts from (built-in or from `profiles`). Its threshold, directives and allow-lists apply unless this profile sets its own; `requiredDirectives` are added to the parent's, replacing the parent's lines for the same directive. Without `extends`, a profile starts from `baseline` (or, when it is named like a built-in profile, from that profile)." }, "description": { "type": "string", "description": "What kind of unit the profile is for; shown in reports." }, "threshold": { "type": "number", "minimum": 0, "maximum": 10, "description": "Highest allowed exposure for units with this profile, on the 0.0–10.0 scale `systemd-analyze security` prints; a unit fails when its exposure is greater. Rounded to the nearest tenth.", "examples": [3.5] }, "requiredDirectives": { "type": "array", "description": "Directives the unit must set, as `Directive=value` lines the way they are written in a unit file, e.g. `NoNewPrivileges=yes`, `ProtectSystem=strict`.", "items": { "type": "string", "pattern": "^[A-Za-z]+=.*$", "description": "A `Directive=value` line.", "examples": ["ProtectSystem=strict"] }, "uniqueItems": true }, "removeDirectives": { "type": "array", "description": "Names of directives to drop from the parent profile's `requiredDirectives`, e.g. `MemoryDenyWriteExecute` for a runtime with a JIT compiler.", "items": { "type": "string", "pattern": "^[A-Za-z]+$", "description": "A directive name, without `=`.", "examples": ["MemoryDenyWriteExecute"] }, "uniqueItems": true }, "allowedCapabilities": { "type": "array", "x-unitgate-list": "allow", "x-unitgate-names": "capabilities", "description": "Capabilities the unit may keep in its bounding and ambient sets (`CapabilityBoundingSet=`, `AmbientCapabilities=`). An empty list requires both sets to be empty. Absent: not checked.", "items": { "type": "string", "pattern": "^CAP_[A-Z_]+$", "description": "A capability name as in capabilities(7).", "examples": ["CAP_NET_BIND_SERVICE"] }, "uniqueItems": true }, "allowedAddressFamilies": { "type": "array", "x-unitgate-list": "allow", "x-unitgate-names": "addressFamilies", "description": "Socket address families the unit may use: the unit must restrict `RestrictAddressFamilies=` to these (or fewer). Absent: not checked.", "items": { "type": "string", "pattern": "^AF_[A-Za-z0-9]+$", "description": "An address family name as in address_families(7).", "examples": ["AF_UNIX"] }, "uniqueItems": true }, "forbiddenDirectives": { "type": "array", "x-unitgate-list": "deny", "description": "Directives the unit must not set, e.g. `PrivateNetwork` for a service that needs the network, or `NoNewPrivileges=no`. A bare name forbids any value; `Directive=value` forbids that value (booleans compared as booleans: `no` also matches `false`, `0`, `off`). Checked against the line systemd applies last among the unit's files and drop-ins: a line systemd ignores (an invalid value, an empty boolean) does not count, an empty assignment of another directive resets it. The finding names the line to remove; no drop-in line can unset a boolean. Absent: not checked.", "items": { "type": "string", "pattern": "^[A-Za-z]+(=.*)?$", "description": "A directive name, or a `Directive=value` line.", "examples": ["PrivateNetwork", "NoNewPrivileges=no"] }, "uniqueItems": true }, "owners": { "type": "array", "description": "Who may approve deviation notes for units with this profile, in addition to `deviations.owners`: GitHub users (`@alice`) or teams (`@org/team`). Inherited from the parent profile unless set. A change of a unit's profile is approved by the owners of the profile it had at the base commit.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/security"] }, "uniqueItems": true } } };
-var schema152 = { "type": "object", "description": "Assigns a profile to the units a glob matches.", "additionalProperties": false, "required": ["match", "profile"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob matched against the unit file's repository path and against the unit name: `*` and `?` within one path segment, `**` across segments, `[abc]`/`[!abc]` character classes, `{a,b}` alternatives. E.g. `deploy/api/**`, `*-worker.service`.", "examples": ["deploy/api/**"] }, "profile": { "type": "string", "minLength": 1, "description": "The profile name (built-in or from `profiles`)." } } };
+var schema15 = { "type": "object", "description": "Assigns a profile to the units a glob matches.", "additionalProperties": false, "required": ["match", "profile"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob matched against the unit file's repository path and against the unit name: `*` and `?` within one path segment, `**` across segments, `[abc]`/`[!abc]` character classes, `{a,b}` alternatives. E.g. `deploy/api/**`, `*-worker.service`.", "examples": ["deploy/api/**"] }, "profile": { "type": "string", "minLength": 1, "description": "The profile name (built-in or from `profiles`)." } } };
 var schema16 = { "type": "object", "description": "A unit, or units, the gate does not score.", "additionalProperties": false, "required": ["match", "reason"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob over repository paths and unit names, as in `units`.", "examples": ["vendor/**"] }, "reason": { "type": "string", "minLength": 1, "description": "Why the unit is not scored; shown in the report." } } };
 var schema17 = { "type": "object", "description": "What counts as a regression compared with the base commit of the pull request.", "additionalProperties": false, "properties": { "exposure": { "type": "boolean", "default": true, "description": "Fail when a unit's overall exposure rises." }, "rows": { "type": "boolean", "default": true, "description": "Fail when any single assessor row gets worse, even if the overall exposure does not rise (a loss hidden by a gain elsewhere)." } }, "default": { "exposure": true, "rows": true } };
 var schema18 = { "type": "object", "description": "Deviation notes: written justifications that accept a violation for a unit, in the pull request description (a fenced `unitgate-deviation` block) or as a comment in the unit file. A note counts only when an owner named here (or in the unit's profile `owners`) approved it: the note's `owner:` must be one of these owners, and that owner (the user, or a member of the team) must have submitted an APPROVED review of the pull request's current head commit. The approver may be neither the pull request's author nor the author or committer of the head commit; a note in the pull request description also needs an approval given after the description's last edit. Notes inside HTML comments do not count. Every note must name its `check:` (an assessor, a directive, `exposure` or a violation kind); a note never waives a `signoff` rule. With no owners configured, no note is accepted. The gate re-decides when approvals or the description change: run it on `pull_request` (`opened`, `synchronize`, `reopened`, `edited`) and `pull_request_review` (`submitted`, `dismissed`). These rules can turn a passing repository red: set `owners`, then adopt with `mode: report` or `ratchet` before `enforce`.", "additionalProperties": false, "properties": { "owners": { "type": "array", "description": "Who may approve deviation notes for every unit: GitHub users (`@alice`) or teams (`@org/team`). Read from the policy of the base branch, never from the pull request. A profile's `owners` add to these for the units of that profile. Empty (the default): no deviation note is accepted. Team membership is checked with the workflow's token, which needs `members: read` (GitHub App) or `read:org` (personal access token); a team the token cannot read counts as not approved.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/security"] }, "uniqueItems": true, "default": [] }, "sources": { "type": "array", "description": "Where notes count: `pr-body` (fenced `unitgate-deviation` blocks in the pull request description), `unit-file` (comments in the unit file or its drop-ins). An empty list accepts no deviations.", "items": { "enum": ["pr-body", "unit-file"], "description": "A place deviation notes are read from." }, "uniqueItems": true, "default": ["pr-body", "unit-file"] }, "requiredFields": { "type": "array", "description": "Fields a note must have to be valid, besides the unit it is about. `check` is always required, listed or not: a note without it would accept every violation of the unit.", "items": { "enum": ["reason", "owner", "expires", "ticket", "check"], "description": "A deviation note field." }, "uniqueItems": true, "default": ["reason", "owner", "expires"] }, "maxExpiryDays": { "type": "integer", "minimum": 1, "maximum": 3650, "default": 180, "description": "Longest allowed time, in days, between the run's date and a note's `expires` date." }, "expiryWarningDays": { "type": "integer", "minimum": 0, "maximum": 365, "default": 14, "description": "How many days ahead of a note's `expires` date the action's scheduled runs (`schedule`, `workflow_dispatch`) list it as expiring, in the job summary and in one issue kept up to date (needs `issues: write`). Notes already expired are always listed; 0 lists only those." } }, "default": { "owners": [], "sources": ["pr-body", "unit-file"], "requiredFields": ["reason", "owner", "expires"], "maxExpiryDays": 180, "expiryWarningDays": 14 } };
 var schema19 = { "type": "object", "description": "Directives whose changes need an approving review from a listed owner.", "additionalProperties": false, "required": ["directives", "approvers"], "properties": { "directives": { "type": "array", "minItems": 1, "uniqueItems": true, "description": "Directive names, e.g. `SystemCallFilter`, `CapabilityBoundingSet` (a trailing `=` is allowed).", "items": { "type": "string", "pattern": "^[A-Za-z]+=?$", "description": "A directive name (a trailing `=` is allowed).", "examples": ["SystemCallFilter"] } }, "approvers": { "type": "array", "minItems": 1, "uniqueItems": true, "description": "GitHub users (`@alice`) or teams (`@org/team`) whose approving review counts. The same rules as for deviation notes apply: the reviewer's latest review approves the current head commit, and the reviewer is neither the pull request's author nor the author or committer of the head commit. A deviation note never replaces sign-off.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@platform/runtime-owners"] } } } };
 var schema20 = { "type": "object", "description": "One assessor's changes, as in systemd's `--security-policy` file.", "additionalProperties": false, "properties": { "weight": { "type": "integer", "minimum": 0, "description": "The assessor's weight in the exposure sum; 0 makes the row N/A." }, "range": { "type": "integer", "minimum": 1, "description": "The highest badness the assessor can report; its badness is divided by this." }, "description_good": { "type": "string", "description": "Text shown when the setting is good." }, "description_bad": { "type": "string", "description": "Text shown when the setting is bad." }, "description_na": { "type": "string", "description": "Text shown when the assessor does not apply." } } };
-var func23 = Object.prototype.hasOwnProperty;
+var func22 = Object.prototype.hasOwnProperty;
 var func02 = require_equal().default;
 var func4 = require_ucs2length().default;
-var pattern03 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
-var pattern13 = new RegExp("^[A-Za-z]+=.*$", "u");
+var pattern02 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
+var pattern12 = new RegExp("^[A-Za-z]+=.*$", "u");
 var pattern2 = new RegExp("^[A-Za-z]+$", "u");
-var pattern33 = new RegExp("^CAP_[A-Z_]+$", "u");
+var pattern32 = new RegExp("^CAP_[A-Z_]+$", "u");
 var pattern4 = new RegExp("^AF_[A-Za-z0-9]+$", "u");
 var pattern5 = new RegExp("^[A-Za-z]+(=.*)?$", "u");
 var pattern62 = new RegExp("^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "u");
@@ -35297,14 +31922,14 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
   validate13.errors = vErrors;
   return errors === 0;
 }
-function validate122(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate12(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
-      if (!func23.call(schema133.properties, key0)) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema133, data };
+      if (!func22.call(schema132.properties, key0)) {
+        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema132, data };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -35316,7 +31941,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
     if (data.$schema !== void 0) {
       let data0 = data.$schema;
       if (typeof data0 !== "string") {
-        const err1 = { instancePath: instancePath + "/$schema", schemaPath: "#/properties/%24schema/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema133.properties.$schema.type, parentSchema: schema133.properties.$schema, data: data0 };
+        const err1 = { instancePath: instancePath + "/$schema", schemaPath: "#/properties/%24schema/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema132.properties.$schema.type, parentSchema: schema132.properties.$schema, data: data0 };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -35328,7 +31953,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
     if (data.systemdVersion !== void 0) {
       let data1 = data.systemdVersion;
       if (!(data1 === 252 || data1 === 255 || data1 === 257 || data1 === 262)) {
-        const err2 = { instancePath: instancePath + "/systemdVersion", schemaPath: "#/properties/systemdVersion/enum", keyword: "enum", params: { allowedValues: schema133.properties.systemdVersion.enum }, message: "must be equal to one of the allowed values", schema: schema133.properties.systemdVersion.enum, parentSchema: schema133.properties.systemdVersion, data: data1 };
+        const err2 = { instancePath: instancePath + "/systemdVersion", schemaPath: "#/properties/systemdVersion/enum", keyword: "enum", params: { allowedValues: schema132.properties.systemdVersion.enum }, message: "must be equal to one of the allowed values", schema: schema132.properties.systemdVersion.enum, parentSchema: schema132.properties.systemdVersion, data: data1 };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -35341,7 +31966,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
       let data2 = data.systemdVersions;
       if (Array.isArray(data2)) {
         if (data2.length < 1) {
-          const err3 = { instancePath: instancePath + "/systemdVersions", schemaPath: "#/properties/systemdVersions/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema133.properties.systemdVersions, data: data2 };
+          const err3 = { instancePath: instancePath + "/systemdVersions", schemaPath: "#/properties/systemdVersions/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema132.properties.systemdVersions, data: data2 };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -35353,7 +31978,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
         for (let i0 = 0; i0 < len0; i0++) {
           let data3 = data2[i0];
           if (!(data3 === 252 || data3 === 255 || data3 === 257 || data3 === 262)) {
-            const err4 = { instancePath: instancePath + "/systemdVersions/" + i0, schemaPath: "#/properties/systemdVersions/items/enum", keyword: "enum", params: { allowedValues: schema133.properties.systemdVersions.items.enum }, message: "must be equal to one of the allowed values", schema: schema133.properties.systemdVersions.items.enum, parentSchema: schema133.properties.systemdVersions.items, data: data3 };
+            const err4 = { instancePath: instancePath + "/systemdVersions/" + i0, schemaPath: "#/properties/systemdVersions/items/enum", keyword: "enum", params: { allowedValues: schema132.properties.systemdVersions.items.enum }, message: "must be equal to one of the allowed values", schema: schema132.properties.systemdVersions.items.enum, parentSchema: schema132.properties.systemdVersions.items, data: data3 };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -35368,7 +31993,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           outer0: for (; i1--; ) {
             for (j0 = i1; j0--; ) {
               if (func02(data2[i1], data2[j0])) {
-                const err5 = { instancePath: instancePath + "/systemdVersions", schemaPath: "#/properties/systemdVersions/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema133.properties.systemdVersions, data: data2 };
+                const err5 = { instancePath: instancePath + "/systemdVersions", schemaPath: "#/properties/systemdVersions/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema132.properties.systemdVersions, data: data2 };
                 if (vErrors === null) {
                   vErrors = [err5];
                 } else {
@@ -35381,7 +32006,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/systemdVersions", schemaPath: "#/properties/systemdVersions/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema133.properties.systemdVersions.type, parentSchema: schema133.properties.systemdVersions, data: data2 };
+        const err6 = { instancePath: instancePath + "/systemdVersions", schemaPath: "#/properties/systemdVersions/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema132.properties.systemdVersions.type, parentSchema: schema132.properties.systemdVersions, data: data2 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -35393,7 +32018,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
     if (data.mode !== void 0) {
       let data4 = data.mode;
       if (!(data4 === "enforce" || data4 === "report" || data4 === "ratchet")) {
-        const err7 = { instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/enum", keyword: "enum", params: { allowedValues: schema133.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema133.properties.mode.enum, parentSchema: schema133.properties.mode, data: data4 };
+        const err7 = { instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/enum", keyword: "enum", params: { allowedValues: schema132.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema132.properties.mode.enum, parentSchema: schema132.properties.mode, data: data4 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -35406,7 +32031,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
       let data5 = data.threshold;
       if (typeof data5 == "number" && isFinite(data5)) {
         if (data5 > 10 || isNaN(data5)) {
-          const err8 = { instancePath: instancePath + "/threshold", schemaPath: "#/properties/threshold/maximum", keyword: "maximum", params: { comparison: "<=", limit: 10 }, message: "must be <= 10", schema: 10, parentSchema: schema133.properties.threshold, data: data5 };
+          const err8 = { instancePath: instancePath + "/threshold", schemaPath: "#/properties/threshold/maximum", keyword: "maximum", params: { comparison: "<=", limit: 10 }, message: "must be <= 10", schema: 10, parentSchema: schema132.properties.threshold, data: data5 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -35415,7 +32040,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           errors++;
         }
         if (data5 < 0 || isNaN(data5)) {
-          const err9 = { instancePath: instancePath + "/threshold", schemaPath: "#/properties/threshold/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema133.properties.threshold, data: data5 };
+          const err9 = { instancePath: instancePath + "/threshold", schemaPath: "#/properties/threshold/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema132.properties.threshold, data: data5 };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -35424,7 +32049,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           errors++;
         }
       } else {
-        const err10 = { instancePath: instancePath + "/threshold", schemaPath: "#/properties/threshold/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema133.properties.threshold.type, parentSchema: schema133.properties.threshold, data: data5 };
+        const err10 = { instancePath: instancePath + "/threshold", schemaPath: "#/properties/threshold/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema132.properties.threshold.type, parentSchema: schema132.properties.threshold, data: data5 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -35437,7 +32062,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
       let data6 = data.defaultProfile;
       if (typeof data6 === "string") {
         if (func4(data6) < 1) {
-          const err11 = { instancePath: instancePath + "/defaultProfile", schemaPath: "#/properties/defaultProfile/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema133.properties.defaultProfile, data: data6 };
+          const err11 = { instancePath: instancePath + "/defaultProfile", schemaPath: "#/properties/defaultProfile/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema132.properties.defaultProfile, data: data6 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -35446,7 +32071,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           errors++;
         }
       } else {
-        const err12 = { instancePath: instancePath + "/defaultProfile", schemaPath: "#/properties/defaultProfile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema133.properties.defaultProfile.type, parentSchema: schema133.properties.defaultProfile, data: data6 };
+        const err12 = { instancePath: instancePath + "/defaultProfile", schemaPath: "#/properties/defaultProfile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema132.properties.defaultProfile.type, parentSchema: schema132.properties.defaultProfile, data: data6 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -35461,8 +32086,8 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
         for (const key1 in data7) {
           const _errs15 = errors;
           if (typeof key1 === "string") {
-            if (!pattern03.test(key1)) {
-              const err13 = { instancePath: instancePath + "/profiles", schemaPath: "#/properties/profiles/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]*$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]*$", parentSchema: schema133.properties.profiles.propertyNames, data: key1, propertyName: key1 };
+            if (!pattern02.test(key1)) {
+              const err13 = { instancePath: instancePath + "/profiles", schemaPath: "#/properties/profiles/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]*$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]*$", parentSchema: schema132.properties.profiles.propertyNames, data: key1, propertyName: key1 };
               if (vErrors === null) {
                 vErrors = [err13];
               } else {
@@ -35473,7 +32098,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           }
           var valid4 = _errs15 === errors;
           if (!valid4) {
-            const err14 = { instancePath: instancePath + "/profiles", schemaPath: "#/properties/profiles/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid", schema: schema133.properties.profiles.propertyNames, parentSchema: schema133.properties.profiles, data: data7 };
+            const err14 = { instancePath: instancePath + "/profiles", schemaPath: "#/properties/profiles/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid", schema: schema132.properties.profiles.propertyNames, parentSchema: schema132.properties.profiles, data: data7 };
             if (vErrors === null) {
               vErrors = [err14];
             } else {
@@ -35486,7 +32111,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           let data8 = data7[key2];
           if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
             for (const key3 in data8) {
-              if (!func23.call(schema14.properties, key3)) {
+              if (!func22.call(schema14.properties, key3)) {
                 const err15 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/profile/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema14, data: data8 };
                 if (vErrors === null) {
                   vErrors = [err15];
@@ -35568,7 +32193,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
                 for (let i2 = 0; i2 < len1; i2++) {
                   let data13 = data12[i2];
                   if (typeof data13 === "string") {
-                    if (!pattern13.test(data13)) {
+                    if (!pattern12.test(data13)) {
                       const err22 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/requiredDirectives/" + i2, schemaPath: "#/definitions/profile/properties/requiredDirectives/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z]+=.*$" }, message: 'must match pattern "^[A-Za-z]+=.*$"', schema: "^[A-Za-z]+=.*$", parentSchema: schema14.properties.requiredDirectives.items, data: data13 };
                       if (vErrors === null) {
                         vErrors = [err22];
@@ -35686,7 +32311,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
                 for (let i6 = 0; i6 < len3; i6++) {
                   let data17 = data16[i6];
                   if (typeof data17 === "string") {
-                    if (!pattern33.test(data17)) {
+                    if (!pattern32.test(data17)) {
                       const err30 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedCapabilities/" + i6, schemaPath: "#/definitions/profile/properties/allowedCapabilities/items/pattern", keyword: "pattern", params: { pattern: "^CAP_[A-Z_]+$" }, message: 'must match pattern "^CAP_[A-Z_]+$"', schema: "^CAP_[A-Z_]+$", parentSchema: schema14.properties.allowedCapabilities.items, data: data17 };
                       if (vErrors === null) {
                         vErrors = [err30];
@@ -35926,7 +32551,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           }
         }
       } else {
-        const err47 = { instancePath: instancePath + "/profiles", schemaPath: "#/properties/profiles/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema133.properties.profiles.type, parentSchema: schema133.properties.profiles, data: data7 };
+        const err47 = { instancePath: instancePath + "/profiles", schemaPath: "#/properties/profiles/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema132.properties.profiles.type, parentSchema: schema132.properties.profiles, data: data7 };
         if (vErrors === null) {
           vErrors = [err47];
         } else {
@@ -35943,7 +32568,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           let data25 = data24[i14];
           if (data25 && typeof data25 == "object" && !Array.isArray(data25)) {
             if (data25.match === void 0) {
-              const err48 = { instancePath: instancePath + "/units/" + i14, schemaPath: "#/definitions/unitAssignment/required", keyword: "required", params: { missingProperty: "match" }, message: "must have required property 'match'", schema: schema152.required, parentSchema: schema152, data: data25 };
+              const err48 = { instancePath: instancePath + "/units/" + i14, schemaPath: "#/definitions/unitAssignment/required", keyword: "required", params: { missingProperty: "match" }, message: "must have required property 'match'", schema: schema15.required, parentSchema: schema15, data: data25 };
               if (vErrors === null) {
                 vErrors = [err48];
               } else {
@@ -35952,7 +32577,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
               errors++;
             }
             if (data25.profile === void 0) {
-              const err49 = { instancePath: instancePath + "/units/" + i14, schemaPath: "#/definitions/unitAssignment/required", keyword: "required", params: { missingProperty: "profile" }, message: "must have required property 'profile'", schema: schema152.required, parentSchema: schema152, data: data25 };
+              const err49 = { instancePath: instancePath + "/units/" + i14, schemaPath: "#/definitions/unitAssignment/required", keyword: "required", params: { missingProperty: "profile" }, message: "must have required property 'profile'", schema: schema15.required, parentSchema: schema15, data: data25 };
               if (vErrors === null) {
                 vErrors = [err49];
               } else {
@@ -35962,7 +32587,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
             }
             for (const key4 in data25) {
               if (!(key4 === "match" || key4 === "profile")) {
-                const err50 = { instancePath: instancePath + "/units/" + i14, schemaPath: "#/definitions/unitAssignment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema152, data: data25 };
+                const err50 = { instancePath: instancePath + "/units/" + i14, schemaPath: "#/definitions/unitAssignment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema15, data: data25 };
                 if (vErrors === null) {
                   vErrors = [err50];
                 } else {
@@ -35975,7 +32600,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
               let data26 = data25.match;
               if (typeof data26 === "string") {
                 if (func4(data26) < 1) {
-                  const err51 = { instancePath: instancePath + "/units/" + i14 + "/match", schemaPath: "#/definitions/unitAssignment/properties/match/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema152.properties.match, data: data26 };
+                  const err51 = { instancePath: instancePath + "/units/" + i14 + "/match", schemaPath: "#/definitions/unitAssignment/properties/match/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema15.properties.match, data: data26 };
                   if (vErrors === null) {
                     vErrors = [err51];
                   } else {
@@ -35984,7 +32609,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
                   errors++;
                 }
               } else {
-                const err52 = { instancePath: instancePath + "/units/" + i14 + "/match", schemaPath: "#/definitions/unitAssignment/properties/match/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema152.properties.match.type, parentSchema: schema152.properties.match, data: data26 };
+                const err52 = { instancePath: instancePath + "/units/" + i14 + "/match", schemaPath: "#/definitions/unitAssignment/properties/match/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema15.properties.match.type, parentSchema: schema15.properties.match, data: data26 };
                 if (vErrors === null) {
                   vErrors = [err52];
                 } else {
@@ -35997,7 +32622,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
               let data27 = data25.profile;
               if (typeof data27 === "string") {
                 if (func4(data27) < 1) {
-                  const err53 = { instancePath: instancePath + "/units/" + i14 + "/profile", schemaPath: "#/definitions/unitAssignment/properties/profile/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema152.properties.profile, data: data27 };
+                  const err53 = { instancePath: instancePath + "/units/" + i14 + "/profile", schemaPath: "#/definitions/unitAssignment/properties/profile/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema15.properties.profile, data: data27 };
                   if (vErrors === null) {
                     vErrors = [err53];
                   } else {
@@ -36006,7 +32631,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
                   errors++;
                 }
               } else {
-                const err54 = { instancePath: instancePath + "/units/" + i14 + "/profile", schemaPath: "#/definitions/unitAssignment/properties/profile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema152.properties.profile.type, parentSchema: schema152.properties.profile, data: data27 };
+                const err54 = { instancePath: instancePath + "/units/" + i14 + "/profile", schemaPath: "#/definitions/unitAssignment/properties/profile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema15.properties.profile.type, parentSchema: schema15.properties.profile, data: data27 };
                 if (vErrors === null) {
                   vErrors = [err54];
                 } else {
@@ -36016,7 +32641,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
               }
             }
           } else {
-            const err55 = { instancePath: instancePath + "/units/" + i14, schemaPath: "#/definitions/unitAssignment/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema152.type, parentSchema: schema152, data: data25 };
+            const err55 = { instancePath: instancePath + "/units/" + i14, schemaPath: "#/definitions/unitAssignment/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema15.type, parentSchema: schema15, data: data25 };
             if (vErrors === null) {
               vErrors = [err55];
             } else {
@@ -36026,7 +32651,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           }
         }
       } else {
-        const err56 = { instancePath: instancePath + "/units", schemaPath: "#/properties/units/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema133.properties.units.type, parentSchema: schema133.properties.units, data: data24 };
+        const err56 = { instancePath: instancePath + "/units", schemaPath: "#/properties/units/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema132.properties.units.type, parentSchema: schema132.properties.units, data: data24 };
         if (vErrors === null) {
           vErrors = [err56];
         } else {
@@ -36126,7 +32751,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           }
         }
       } else {
-        const err65 = { instancePath: instancePath + "/exclude", schemaPath: "#/properties/exclude/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema133.properties.exclude.type, parentSchema: schema133.properties.exclude, data: data28 };
+        const err65 = { instancePath: instancePath + "/exclude", schemaPath: "#/properties/exclude/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema132.properties.exclude.type, parentSchema: schema132.properties.exclude, data: data28 };
         if (vErrors === null) {
           vErrors = [err65];
         } else {
@@ -36601,7 +33226,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           }
         }
       } else {
-        const err102 = { instancePath: instancePath + "/signoff", schemaPath: "#/properties/signoff/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema133.properties.signoff.type, parentSchema: schema133.properties.signoff, data: data44 };
+        const err102 = { instancePath: instancePath + "/signoff", schemaPath: "#/properties/signoff/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema132.properties.signoff.type, parentSchema: schema132.properties.signoff, data: data44 };
         if (vErrors === null) {
           vErrors = [err102];
         } else {
@@ -36614,7 +33239,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
       let data50 = data.unitTypes;
       if (Array.isArray(data50)) {
         if (data50.length < 1) {
-          const err103 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema133.properties.unitTypes, data: data50 };
+          const err103 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema132.properties.unitTypes, data: data50 };
           if (vErrors === null) {
             vErrors = [err103];
           } else {
@@ -36626,7 +33251,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
         for (let i27 = 0; i27 < len15; i27++) {
           let data51 = data50[i27];
           if (!(data51 === ".service" || data51 === ".socket" || data51 === ".mount" || data51 === ".swap" || data51 === ".timer" || data51 === ".path" || data51 === ".slice" || data51 === ".scope" || data51 === ".target" || data51 === ".device" || data51 === ".automount")) {
-            const err104 = { instancePath: instancePath + "/unitTypes/" + i27, schemaPath: "#/properties/unitTypes/items/enum", keyword: "enum", params: { allowedValues: schema133.properties.unitTypes.items.enum }, message: "must be equal to one of the allowed values", schema: schema133.properties.unitTypes.items.enum, parentSchema: schema133.properties.unitTypes.items, data: data51 };
+            const err104 = { instancePath: instancePath + "/unitTypes/" + i27, schemaPath: "#/properties/unitTypes/items/enum", keyword: "enum", params: { allowedValues: schema132.properties.unitTypes.items.enum }, message: "must be equal to one of the allowed values", schema: schema132.properties.unitTypes.items.enum, parentSchema: schema132.properties.unitTypes.items, data: data51 };
             if (vErrors === null) {
               vErrors = [err104];
             } else {
@@ -36641,7 +33266,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           outer3: for (; i28--; ) {
             for (j12 = i28; j12--; ) {
               if (func02(data50[i28], data50[j12])) {
-                const err105 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/uniqueItems", keyword: "uniqueItems", params: { i: i28, j: j12 }, message: "must NOT have duplicate items (items ## " + j12 + " and " + i28 + " are identical)", schema: true, parentSchema: schema133.properties.unitTypes, data: data50 };
+                const err105 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/uniqueItems", keyword: "uniqueItems", params: { i: i28, j: j12 }, message: "must NOT have duplicate items (items ## " + j12 + " and " + i28 + " are identical)", schema: true, parentSchema: schema132.properties.unitTypes, data: data50 };
                 if (vErrors === null) {
                   vErrors = [err105];
                 } else {
@@ -36654,7 +33279,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           }
         }
       } else {
-        const err106 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema133.properties.unitTypes.type, parentSchema: schema133.properties.unitTypes, data: data50 };
+        const err106 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema132.properties.unitTypes.type, parentSchema: schema132.properties.unitTypes, data: data50 };
         if (vErrors === null) {
           vErrors = [err106];
         } else {
@@ -36669,7 +33294,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
         for (const key9 in data52) {
           const _errs121 = errors;
           if (!(key9 === "UserOrDynamicUser" || key9 === "SupplementaryGroups" || key9 === "PrivateDevices" || key9 === "PrivateMounts" || key9 === "PrivateNetwork" || key9 === "PrivateTmp" || key9 === "PrivateUsers" || key9 === "ProtectControlGroups" || key9 === "ProtectKernelModules" || key9 === "ProtectKernelTunables" || key9 === "ProtectKernelLogs" || key9 === "ProtectClock" || key9 === "ProtectHome" || key9 === "ProtectHostname" || key9 === "ProtectSystem" || key9 === "RootDirectoryOrRootImage" || key9 === "LockPersonality" || key9 === "MemoryDenyWriteExecute" || key9 === "NoNewPrivileges" || key9 === "CapabilityBoundingSet_CAP_SYS_ADMIN" || key9 === "CapabilityBoundingSet_CAP_SET_UID_GID_PCAP" || key9 === "CapabilityBoundingSet_CAP_SYS_PTRACE" || key9 === "CapabilityBoundingSet_CAP_SYS_TIME" || key9 === "CapabilityBoundingSet_CAP_NET_ADMIN" || key9 === "CapabilityBoundingSet_CAP_SYS_RAWIO" || key9 === "CapabilityBoundingSet_CAP_SYS_MODULE" || key9 === "CapabilityBoundingSet_CAP_AUDIT" || key9 === "CapabilityBoundingSet_CAP_SYSLOG" || key9 === "CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE" || key9 === "CapabilityBoundingSet_CAP_MKNOD" || key9 === "CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP" || key9 === "CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER" || key9 === "CapabilityBoundingSet_CAP_KILL" || key9 === "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)" || key9 === "CapabilityBoundingSet_CAP_SYS_BOOT" || key9 === "CapabilityBoundingSet_CAP_MAC" || key9 === "CapabilityBoundingSet_CAP_LINUX_IMMUTABLE" || key9 === "CapabilityBoundingSet_CAP_IPC_LOCK" || key9 === "CapabilityBoundingSet_CAP_SYS_CHROOT" || key9 === "CapabilityBoundingSet_CAP_BLOCK_SUSPEND" || key9 === "CapabilityBoundingSet_CAP_WAKE_ALARM" || key9 === "CapabilityBoundingSet_CAP_LEASE" || key9 === "CapabilityBoundingSet_CAP_SYS_TTY_CONFIG" || key9 === "CapabilityBoundingSet_CAP_SYS_PACCT" || key9 === "CapabilityBoundingSet_CAP_BPF" || key9 === "UMask" || key9 === "KeyringMode" || key9 === "ProtectProc" || key9 === "ProcSubset" || key9 === "NotifyAccess" || key9 === "RemoveIPC" || key9 === "Delegate" || key9 === "RestrictRealtime" || key9 === "RestrictSUIDSGID" || key9 === "RestrictNamespaces_user" || key9 === "RestrictNamespaces_mnt" || key9 === "RestrictNamespaces_ipc" || key9 === "RestrictNamespaces_pid" || key9 === "RestrictNamespaces_cgroup" || key9 === "RestrictNamespaces_net" || key9 === "RestrictNamespaces_uts" || key9 === "RestrictAddressFamilies_AF_INET_INET6" || key9 === "RestrictAddressFamilies_AF_UNIX" || key9 === "RestrictAddressFamilies_AF_NETLINK" || key9 === "RestrictAddressFamilies_AF_PACKET" || key9 === "RestrictAddressFamilies_OTHER" || key9 === "SystemCallArchitectures" || key9 === "SystemCallFilter_swap" || key9 === "SystemCallFilter_obsolete" || key9 === "SystemCallFilter_clock" || key9 === "SystemCallFilter_cpu_emulation" || key9 === "SystemCallFilter_debug" || key9 === "SystemCallFilter_mount" || key9 === "SystemCallFilter_module" || key9 === "SystemCallFilter_raw_io" || key9 === "SystemCallFilter_reboot" || key9 === "SystemCallFilter_privileged" || key9 === "SystemCallFilter_resources" || key9 === "IPAddressDeny" || key9 === "DeviceAllow" || key9 === "AmbientCapabilities")) {
-            const err107 = { instancePath: instancePath + "/assessorOverrides", schemaPath: "#/properties/assessorOverrides/propertyNames/enum", keyword: "enum", params: { allowedValues: schema133.properties.assessorOverrides.propertyNames.enum }, message: "must be equal to one of the allowed values", schema: schema133.properties.assessorOverrides.propertyNames.enum, parentSchema: schema133.properties.assessorOverrides.propertyNames, data: key9, propertyName: key9 };
+            const err107 = { instancePath: instancePath + "/assessorOverrides", schemaPath: "#/properties/assessorOverrides/propertyNames/enum", keyword: "enum", params: { allowedValues: schema132.properties.assessorOverrides.propertyNames.enum }, message: "must be equal to one of the allowed values", schema: schema132.properties.assessorOverrides.propertyNames.enum, parentSchema: schema132.properties.assessorOverrides.propertyNames, data: key9, propertyName: key9 };
             if (vErrors === null) {
               vErrors = [err107];
             } else {
@@ -36679,7 +33304,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           }
           var valid60 = _errs121 === errors;
           if (!valid60) {
-            const err108 = { instancePath: instancePath + "/assessorOverrides", schemaPath: "#/properties/assessorOverrides/propertyNames", keyword: "propertyNames", params: { propertyName: key9 }, message: "property name must be valid", schema: schema133.properties.assessorOverrides.propertyNames, parentSchema: schema133.properties.assessorOverrides, data: data52 };
+            const err108 = { instancePath: instancePath + "/assessorOverrides", schemaPath: "#/properties/assessorOverrides/propertyNames", keyword: "propertyNames", params: { propertyName: key9 }, message: "property name must be valid", schema: schema132.properties.assessorOverrides.propertyNames, parentSchema: schema132.properties.assessorOverrides, data: data52 };
             if (vErrors === null) {
               vErrors = [err108];
             } else {
@@ -36795,7 +33420,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           }
         }
       } else {
-        const err118 = { instancePath: instancePath + "/assessorOverrides", schemaPath: "#/properties/assessorOverrides/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema133.properties.assessorOverrides.type, parentSchema: schema133.properties.assessorOverrides, data: data52 };
+        const err118 = { instancePath: instancePath + "/assessorOverrides", schemaPath: "#/properties/assessorOverrides/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema132.properties.assessorOverrides.type, parentSchema: schema132.properties.assessorOverrides, data: data52 };
         if (vErrors === null) {
           vErrors = [err118];
         } else {
@@ -36811,7 +33436,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
       }
     }
   } else {
-    const err119 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema133.type, parentSchema: schema133, data };
+    const err119 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema132.type, parentSchema: schema132, data };
     if (vErrors === null) {
       vErrors = [err119];
     } else {
@@ -36819,7 +33444,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
     }
     errors++;
   }
-  validate122.errors = vErrors;
+  validate12.errors = vErrors;
   return errors === 0;
 }
 
@@ -36850,7 +33475,7 @@ var POLICY_DEFAULTS = {
   }
 };
 var BUILT_IN_POLICY_SOURCE = "built-in baseline";
-var validateDocument = validate4;
+var validateDocument = validate3;
 function thresholdToExposure(threshold) {
   return Math.round(Number((threshold * 10).toFixed(6)));
 }
@@ -37277,6 +33902,265 @@ function mergeProfile(name, p, parent, overridesBuiltIn, problems) {
   };
 }
 
+// src/core/gate/score-units.ts
+var import_path4 = require("path");
+
+// src/core/gate/discover-units.ts
+var import_path3 = require("path");
+var ROOT_UNIT_DIRS = [
+  "/etc/systemd/system/",
+  "/run/systemd/system/",
+  "/usr/local/lib/systemd/system/",
+  "/usr/lib/systemd/system/",
+  "/lib/systemd/system/"
+];
+function rootOf(repoPath) {
+  const p = "/" + repoPath;
+  for (const dir of ROOT_UNIT_DIRS) {
+    const i = p.lastIndexOf(dir);
+    if (i >= 0 && !p.slice(i + dir.length).includes("/"))
+      return { root: p.slice(0, i), unitDir: dir.slice(0, -1) };
+  }
+  return void 0;
+}
+function isDropInDirectoryName(name) {
+  if (!name.endsWith(".d")) return false;
+  const stem = name.slice(0, -2);
+  return UNIT_TYPES.includes(stem) || parseUnitName(stem) !== void 0;
+}
+function isIgnoredDirectory(repoPath) {
+  return repoPath.split("/").some((c) => c === "node_modules" || c === ".git");
+}
+function discoverUnits(paths, unitTypes, searchPath, templateInstance, skipped) {
+  const found = [];
+  const seenInRoot = /* @__PURE__ */ new Set();
+  for (const repoPath of paths) {
+    if (isIgnoredDirectory(repoPath)) continue;
+    const fileName = import_path3.posix.basename(repoPath);
+    if (!unitTypes.some((t) => fileName.endsWith(t))) continue;
+    const parts = parseUnitName(fileName);
+    if (!parts) {
+      skipped?.push({
+        repoPath,
+        reason: `systemd rejects the unit name "${fileName}" and never loads this file: ${unitNameProblem(fileName) ?? "invalid"}`
+      });
+      continue;
+    }
+    const dir = import_path3.posix.dirname("/" + repoPath);
+    if (isDropInDirectoryName(import_path3.posix.basename(dir))) {
+      skipped?.push({
+        repoPath,
+        reason: `systemd does not load a unit file inside the drop-in directory ${import_path3.posix.basename(dir)}/ (only its *.conf files apply to that unit)`
+      });
+      continue;
+    }
+    const unitName = parts.instance === "" ? `${parts.prefix}@${templateInstance}.${parts.type}` : fileName;
+    const layout = rootOf(repoPath);
+    if (layout) {
+      const key = `${layout.root}\0${fileName}`;
+      if (seenInRoot.has(key)) continue;
+      seenInRoot.add(key);
+      found.push({
+        unitName,
+        fileName,
+        repoPath,
+        root: layout.root,
+        searchPath: searchPath.map((d2) => layout.root + d2)
+      });
+    } else {
+      found.push({ unitName, fileName, repoPath, searchPath: [dir] });
+    }
+  }
+  return found;
+}
+function locatorOn(l, searchPath, templateInstance) {
+  const parts = parseUnitName(l.fileName);
+  const unitName = parts && parts.instance === "" ? `${parts.prefix}@${templateInstance}.${parts.type}` : l.unitName;
+  const root = l.root;
+  return {
+    ...l,
+    unitName,
+    searchPath: root !== void 0 ? searchPath.map((d2) => root + d2) : [...l.searchPath]
+  };
+}
+function sameLoading(a, b) {
+  return a.unitName === b.unitName && a.searchPath.join("\0") === b.searchPath.join("\0");
+}
+function repoPathOf(treePath) {
+  return treePath.replace(/^\/+/, "");
+}
+
+// src/core/gate/score-units.ts
+function unitReadPaths(tree, searchPath, names, type, extra = []) {
+  const out = /* @__PURE__ */ new Set();
+  const withTarget = (path) => {
+    const entry = tree.lstat(path);
+    if (!entry) return;
+    out.add(path);
+    if (entry.type !== "symlink") return;
+    const r = resolvePath(tree, path);
+    if (r.kind === "file" || r.kind === "directory" || r.kind === "other") out.add(r.path);
+  };
+  const dirNames = /* @__PURE__ */ new Set();
+  for (const n of names) for (const d2 of dropInNames(n)) dirNames.add(d2);
+  dirNames.add(type);
+  for (const dir of searchPath) {
+    for (const n of names) withTarget(`${dir}/${n}`);
+    for (const d2 of dirNames) {
+      const path = `${dir}/${d2}.d`;
+      const entry = tree.lstat(path);
+      if (!entry) continue;
+      out.add(path);
+      const r = resolvePath(tree, path);
+      if (r.kind !== "directory") continue;
+      const prefix = r.path === "/" ? "" : r.path;
+      for (const f of tree.readDirectory(r.path) ?? []) if (f.endsWith(".conf")) withTarget(`${prefix}/${f}`);
+    }
+  }
+  for (const p of extra) withTarget(p);
+  return [...out].map(repoPathOf);
+}
+function toRepoPaths(side2) {
+  for (const file of side2.unit?.files ?? []) {
+    file.file = repoPathOf(file.file);
+    for (const a of file.assignments) a.file = repoPathOf(a.file);
+    for (const d2 of file.diagnostics) d2.file = repoPathOf(d2.file);
+  }
+  if (side2.settings?.typeSection) side2.settings.typeSection.file = repoPathOf(side2.settings.typeSection.file);
+  for (const d2 of side2.diagnostics ?? []) d2.file = repoPathOf(d2.file);
+}
+function repositoryWindow(tree) {
+  return {
+    lstat: (p) => tree.lstat(p),
+    readDirectory: (p) => tree.readDirectory(p),
+    readFile: (p) => tree.readFile(p),
+    hostDirectory: "/\0repository"
+  };
+}
+function leaves(window2, path) {
+  const r = resolvePath(window2, path);
+  return r.kind === "missing" || r.kind === "loop" || r.kind === "other";
+}
+function escapingSymlink(tree, locator) {
+  const path = "/" + locator.repoPath;
+  const entry = tree.lstat(path);
+  if (entry?.type !== "symlink") return void 0;
+  if (locator.root !== void 0) {
+    const target = entry.target.startsWith("/") ? import_path4.posix.normalize(locator.root + entry.target) : linkTargetPath(import_path4.posix.dirname(path), entry.target);
+    const alias = locator.searchPath.some((d2) => target.startsWith(d2 + "/"));
+    if (alias && tree.lstat(target) !== void 0) return void 0;
+  }
+  if (leaves(repositoryWindow(tree), path)) {
+    return `${locator.repoPath} is a symlink to ${entry.target}, which is not a file in this repository; refused`;
+  }
+  return void 0;
+}
+function escapingDropIns(tree, searchPath, unit3, loader) {
+  const candidates = [];
+  for (const dir of searchPath) {
+    for (const name of unit3.names) for (const n of dropInNames(name)) candidates.push(`${dir}/${n}.d`);
+    candidates.push(`${dir}/${unit3.type}.d`);
+  }
+  candidates.push(...loader.dropInPaths(unit3));
+  const refused = [];
+  const window2 = repositoryWindow(tree);
+  for (const path of new Set(candidates)) {
+    const entry = tree.lstat(path);
+    if (entry?.type !== "symlink") continue;
+    if (leaves(window2, path)) refused.push({ path: repoPathOf(path), target: entry.target });
+  }
+  return refused;
+}
+function scoreUnit(tree, locator, systemd, overrides, loader) {
+  const readByName = () => {
+    const parts = parseUnitName(locator.unitName);
+    const names = [locator.unitName];
+    if (parts?.instance) names.push(templateOf(locator.unitName));
+    return unitReadPaths(tree, locator.searchPath, names, parts?.type ?? "service", ["/" + locator.repoPath]);
+  };
+  const refused = escapingSymlink(tree, locator);
+  if (refused)
+    return withSameSide({
+      locator,
+      side: { path: locator.repoPath, error: refused, texts: [] },
+      files: readByName()
+    });
+  const unitLoader = loader ?? new UnitLoader(tree, locator.searchPath);
+  const loaded = unitLoader.load(locator.unitName);
+  if (!loaded.ok) {
+    return withSameSide({
+      locator,
+      side: { path: locator.repoPath, error: loaded.failure.message, texts: [] },
+      files: readByName()
+    });
+  }
+  const unit3 = loaded.unit;
+  const escaping = escapingDropIns(tree, locator.searchPath, unit3, unitLoader);
+  if (escaping.length > 0) {
+    const error = escaping.map(
+      (d2) => `the drop-in ${d2.path} is a symlink to ${d2.target}, which is not in this repository; refused`
+    ).join("; ");
+    return withSameSide({
+      locator,
+      side: { path: locator.repoPath, error, texts: [] },
+      files: [.../* @__PURE__ */ new Set([...readByName(), ...escaping.map((d2) => d2.path)])]
+    });
+  }
+  const texts = [];
+  for (const f of unit3.files) {
+    const read = tree.readFile(f.file);
+    const r = "text" in read ? read : (() => {
+      const resolved = resolvePath(tree, f.file);
+      return resolved.kind === "file" ? tree.readFile(resolved.path) : read;
+    })();
+    if ("text" in r) texts.push({ path: repoPathOf(f.file), text: r.text });
+  }
+  const files = unitReadPaths(
+    tree,
+    locator.searchPath,
+    unit3.names,
+    unit3.type,
+    unit3.files.map((f) => f.file)
+  );
+  const scoredSide = (release) => {
+    const outcome = scoreLoadedUnit(unit3, release, overrides);
+    const side2 = {
+      path: repoPathOf(unit3.fragmentPath),
+      unit: unit3,
+      texts,
+      ...overrides ? { overrides } : {}
+    };
+    side2.diagnostics = outcome.diagnostics;
+    if (outcome.ok) {
+      side2.settings = outcome.settings;
+      side2.assessment = outcome.assessment;
+    } else if (outcome.stage === "overrides") {
+      side2.error = `the assessor overrides cannot be applied: ${outcome.message}`;
+    } else {
+      side2.error = outcome.message.split("\n")[0] ?? "the unit failed to load";
+    }
+    toRepoPaths(side2);
+    return side2;
+  };
+  const sides = /* @__PURE__ */ new Map();
+  const sideOn = (release) => {
+    let side2 = sides.get(release.version);
+    if (!side2) sides.set(release.version, side2 = scoredSide(release));
+    return side2;
+  };
+  return {
+    locator,
+    files,
+    get side() {
+      return sideOn(systemd);
+    },
+    sideOn
+  };
+}
+function withSameSide(scored2) {
+  return { ...scored2, sideOn: () => scored2.side };
+}
+
 // src/core/trend/score-cache.ts
 var LSTAT = "l";
 var READ = "r";
@@ -37487,6 +34371,65 @@ function createScoreCache(variants2 = 4) {
     return result;
   };
   return { score: score2, stats };
+}
+
+// src/core/policy/resolve-profile.ts
+var PROFILE_COMMENT = /^([ \t]*[#;][ \t]*unitgate:[ \t]*profile\b)(.*)$/;
+var PROFILE_VALUE = /^[ \t]*=[ \t]*([A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*$/;
+function findProfileComments(repoPath, files) {
+  const found = [];
+  for (const f of files) {
+    const { path, text: text2 } = typeof f === "string" ? { path: repoPath, text: f } : f;
+    text2.split("\n").forEach((raw, index) => {
+      const line = raw.replace(/\r$/, "");
+      const m = PROFILE_COMMENT.exec(line);
+      if (!m) return;
+      const prefix = m[1];
+      const value = PROFILE_VALUE.exec(m[2]);
+      const name = value?.[1];
+      const column = name !== void 0 ? line.indexOf(name, prefix.length) + 1 : prefix.length + 1;
+      found.push({
+        ...name !== void 0 ? { name } : {},
+        location: { file: path, line: index + 1, column }
+      });
+    });
+  }
+  return found;
+}
+function resolveProfile(policy, repoPath, unitName, files) {
+  const comment = findProfileComments(repoPath, files).pop();
+  if (comment) {
+    if (comment.name === void 0) {
+      return {
+        error: "malformed profile comment: write `# unitgate: profile=NAME`",
+        location: comment.location
+      };
+    }
+    const profile2 = policy.profiles.get(comment.name);
+    if (!profile2) {
+      const known = [...policy.profiles.keys()].join(", ");
+      return {
+        error: `unknown profile '${comment.name}' in the unit's profile comment (the policy has: ${known})`,
+        location: comment.location
+      };
+    }
+    return { profile: profile2, how: "comment", location: comment.location };
+  }
+  for (const assignment of policy.units) {
+    if (!matchesUnit(assignment.match, repoPath, unitName)) continue;
+    const profile2 = policy.profiles.get(assignment.profile);
+    if (!profile2) throw new Error(`policy assigns unknown profile '${assignment.profile}'`);
+    return { profile: profile2, how: "glob", match: assignment.match };
+  }
+  const profile = policy.profiles.get(policy.defaultProfile);
+  if (!profile) throw new Error(`policy's default profile '${policy.defaultProfile}' does not exist`);
+  return { profile, how: "default" };
+}
+function isExcluded(policy, repoPath, unitName) {
+  return policy.exclude.find((x) => matchesUnit(x.match, repoPath, unitName));
+}
+function matchesUnit(glob, repoPath, unitName) {
+  return matchesGlob(glob, repoPath) || matchesGlob(glob, unitName);
 }
 
 // src/core/gate/deviation-notes.ts
@@ -38361,6 +35304,189 @@ function trendMoves(before, after) {
       label: at2.label
     };
   });
+}
+
+// src/core/gate/scope.ts
+var import_path5 = require("path");
+function unitKey(l) {
+  return l.root !== void 0 ? `${l.root}\0${l.fileName}` : l.repoPath;
+}
+function scoreAll(source, policy, score2 = scoreUnit, skipped) {
+  const systemd = systemdRelease(policy.systemdVersion);
+  const overrides = policy.assessorOverrides.size > 0 ? policy.assessorOverrides : void 0;
+  const locators = discoverUnits(
+    source.paths,
+    policy.unitTypes,
+    systemd.traits.searchPath,
+    systemd.traits.templateInstance,
+    skipped
+  );
+  const out = /* @__PURE__ */ new Map();
+  const loaders = /* @__PURE__ */ new Map();
+  for (const l of locators) {
+    if (score2 !== scoreUnit) {
+      out.set(unitKey(l), score2(source.tree, l, systemd, overrides));
+      continue;
+    }
+    const key = l.searchPath.join("\0");
+    let loader = loaders.get(key);
+    if (!loader) {
+      loader = new UnitLoader(source.tree, l.searchPath);
+      loaders.set(key, loader);
+    }
+    out.set(unitKey(l), scoreUnit(source.tree, l, systemd, overrides, loader));
+  }
+  return out;
+}
+var OtherReleases = class {
+  constructor(policy, overrides) {
+    this.overrides = overrides;
+    this.releases = policy.systemdVersions.filter((v) => v !== policy.systemdVersion).map(systemdRelease);
+  }
+  overrides;
+  releases;
+  loadedOtherwise = /* @__PURE__ */ new Map();
+  /** The unit as `release` loads it, when that differs from how the primary release did. */
+  otherwise(tree, u, release) {
+    let byRelease = this.loadedOtherwise.get(u);
+    if (!byRelease) this.loadedOtherwise.set(u, byRelease = /* @__PURE__ */ new Map());
+    if (!byRelease.has(release.version)) {
+      const l = locatorOn(u.locator, release.traits.searchPath, release.traits.templateInstance);
+      byRelease.set(
+        release.version,
+        sameLoading(l, u.locator) ? void 0 : scoreUnit(tree, l, release, this.overrides)
+      );
+    }
+    return byRelease.get(release.version);
+  }
+  /** Files the other releases read for the unit beyond those the primary reads. */
+  files(tree, u) {
+    return this.releases.flatMap((r) => this.otherwise(tree, u, r)?.files ?? []);
+  }
+  side(tree, u, release) {
+    const other = this.otherwise(tree, u, release);
+    if (other) return other.side;
+    return u.sideOn ? u.sideOn(release) : scoreUnit(tree, u.locator, release, this.overrides).side;
+  }
+  /** The unit's sides on each other release, each scored when first read. */
+  sides(head, base) {
+    return this.releases.map((systemd) => {
+      let h;
+      let b;
+      const side2 = (at2) => this.side(at2.tree, at2.unit, systemd);
+      return {
+        systemd,
+        get head() {
+          return h ??= side2(head);
+        },
+        get base() {
+          return base ? b ??= side2(base) : void 0;
+        }
+      };
+    });
+  }
+};
+function comparePaths(a, b) {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+function selectScope(input) {
+  const { policy } = input;
+  const skipped = [];
+  const heads = scoreAll(input.head, policy, scoreUnit, skipped);
+  const bases = input.base ? scoreAll(input.base, policy) : /* @__PURE__ */ new Map();
+  const changed = input.changed;
+  const changedPaths = /* @__PURE__ */ new Set();
+  const renamedFrom = /* @__PURE__ */ new Map();
+  for (const f of changed ?? []) {
+    changedPaths.add(f.path);
+    if (f.previousPath) {
+      changedPaths.add(f.previousPath);
+      renamedFrom.set(f.path, f.previousPath);
+    }
+  }
+  const policyChanged = input.policyPath !== void 0 && changedPaths.has(input.policyPath);
+  if (policyChanged) input.messages.push(`The policy ${input.policyPath} changed: every unit is in scope.`);
+  const others = new OtherReleases(
+    policy,
+    policy.assessorOverrides.size > 0 ? policy.assessorOverrides : void 0
+  );
+  const treeOf = /* @__PURE__ */ new Map();
+  for (const u of heads.values()) treeOf.set(u, input.head.tree);
+  if (input.base) for (const u of bases.values()) treeOf.set(u, input.base.tree);
+  const touches = (u) => !!u && (u.files.some((f) => changedPaths.has(f)) || others.releases.length > 0 && others.files(treeOf.get(u), u).some((f) => changedPaths.has(f)));
+  const filters = input.pathFilters ?? [];
+  const directory = input.directory ? `${input.directory}/` : "";
+  const wanted = (path) => path.startsWith(directory) && (filters.length === 0 || filters.some((g) => matchesGlob(g, path)));
+  for (const s of skipped) {
+    if (!wanted(s.repoPath) || changed !== void 0 && !changedPaths.has(s.repoPath)) continue;
+    input.messages.push(`${s.repoPath}: not scored: ${s.reason}.`);
+  }
+  const baseKeyByPath = /* @__PURE__ */ new Map();
+  const baseKeysByName = /* @__PURE__ */ new Map();
+  for (const [key, base] of bases) {
+    baseKeyByPath.set(base.locator.repoPath, key);
+    const list = baseKeysByName.get(base.locator.fileName) ?? [];
+    list.push(key);
+    baseKeysByName.set(base.locator.fileName, list);
+  }
+  const usedBase = /* @__PURE__ */ new Set();
+  for (const key of heads.keys()) if (bases.has(key)) usedBase.add(key);
+  const previousOf = (key, head) => {
+    if (bases.has(key)) return void 0;
+    const renamed = renamedFrom.get(head.locator.repoPath);
+    const byRename = renamed !== void 0 ? baseKeyByPath.get(renamed) : void 0;
+    if (byRename !== void 0 && !usedBase.has(byRename)) return byRename;
+    for (const candidate of baseKeysByName.get(head.locator.fileName) ?? [])
+      if (!usedBase.has(candidate) && !heads.has(candidate)) return candidate;
+    return void 0;
+  };
+  const scope = [];
+  for (const [key, head] of [...heads].sort(
+    (a, b) => comparePaths({ path: a[1].locator.repoPath }, { path: b[1].locator.repoPath })
+  )) {
+    if (!wanted(head.locator.repoPath)) continue;
+    const previousKey = previousOf(key, head);
+    const baseKey = previousKey ?? key;
+    const base = bases.get(baseKey);
+    const inScope = changed === void 0 || policyChanged || touches(head) || touches(base);
+    if (!inScope) continue;
+    if (base) usedBase.add(baseKey);
+    const previous = previousKey !== void 0 ? base?.locator.repoPath : void 0;
+    if (previous !== void 0 && !renamedFrom.has(head.locator.repoPath))
+      input.messages.push(
+        `${head.locator.repoPath}: compared with ${previous} at base (the same unit name, moved).`
+      );
+    const unitName = head.side.unit?.id ?? head.locator.unitName;
+    const exclusion = isExcluded(policy, head.locator.repoPath, unitName);
+    scope.push({
+      path: head.locator.repoPath,
+      ...previous !== void 0 ? { previousPath: previous } : {},
+      change: !base ? "added" : previous !== void 0 ? "renamed" : touches(head) || touches(base) ? "modified" : "policy",
+      ...exclusion ? { excluded: { reason: exclusion.reason } } : {},
+      head: head.side,
+      ...base ? { base: base.side } : {},
+      ...others.releases.length > 0 ? {
+        releases: others.sides(
+          { tree: input.head.tree, unit: head },
+          base && input.base ? { tree: input.base.tree, unit: base } : void 0
+        )
+      } : {}
+    });
+  }
+  for (const [key, base] of bases) {
+    if (usedBase.has(key) || heads.has(key) || !wanted(base.locator.repoPath)) continue;
+    if (changed !== void 0 && !touches(base)) continue;
+    const elsewhere = [...heads.values()].find(
+      (h) => import_path5.posix.basename(h.locator.repoPath) === base.locator.fileName
+    );
+    if (elsewhere)
+      input.messages.push(
+        `${base.locator.repoPath}: removed; a unit of the same name remains at ${elsewhere.locator.repoPath}.`
+      );
+    scope.push({ path: base.locator.repoPath, change: "deleted", base: base.side });
+  }
+  scope.sort(comparePaths);
+  return scope;
 }
 
 // src/io/git.ts
@@ -44235,6 +41361,2857 @@ function expiringNotes(units, policy, today) {
 var import_node_fs4 = require("node:fs");
 var import_node_path5 = require("node:path");
 
+// src/core/drift/snapshot-validator.generated.ts
+var validate4 = validate10;
+var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/unitgate/unitgate/blob/main/schemas/unitgate-snapshot-1.schema.json", "title": "unitgate snapshot, version 1", "description": "What `unitgate snapshot` records about one host: its systemd units, the files that define each (content hashes, sizes and directives, with secret-bearing values replaced by their sha256), the host's systemd version and the release the units were scored for, each unit's exposure and assessor rows, and what could not be read. `unitgate drift` compares snapshots with the repository. Fields are only ever added within `unitgate-snapshot/1`; a breaking change makes `unitgate-snapshot/2`. A snapshot shows a host's weak spots: keep it where the host's own configuration is kept.", "type": "object", "additionalProperties": false, "required": ["schema", "tool", "takenAt", "host", "systemd", "unitTypes", "searchPath", "unreadableDirectories", "units"], "properties": { "schema": { "description": "The format and its major version.", "const": "unitgate-snapshot/1" }, "tool": { "type": "object", "additionalProperties": false, "required": ["name", "version"], "properties": { "name": { "const": "unitgate" }, "version": { "type": "string", "maxLength": 100 } } }, "takenAt": { "description": "When the snapshot was taken (ISO 8601).", "type": "string", "maxLength": 40 }, "host": { "type": "object", "additionalProperties": false, "required": ["name", "root"], "properties": { "name": { "description": "The host's name (`--host`, else the root's /etc/hostname), or null.", "type": ["string", "null"], "maxLength": 255 }, "root": { "description": "The directory the units were read from (`/` on the host itself).", "type": "string", "maxLength": 4096 } } }, "systemd": { "type": "object", "additionalProperties": false, "required": ["detected", "scoredWith", "differs", "reason"], "properties": { "detected": { "type": "object", "additionalProperties": false, "required": ["major", "full", "source", "evidence", "notes"], "properties": { "major": { "description": "The host's systemd major version, or null when no source tells it.", "type": ["integer", "null"], "minimum": 1 }, "full": { "description": "The full version when a source gives one (`252.39-1~deb12u2`).", "type": ["string", "null"], "maxLength": 200 }, "source": { "description": "Where the version was read: the name of systemd's private library, dpkg's status database, or nowhere.", "enum": ["libsystemd-shared", "dpkg-status", "unknown"] }, "evidence": { "description": "The file (inside the root) that told the version.", "type": ["string", "null"], "maxLength": 4096 }, "notes": { "type": "array", "maxItems": 100, "items": { "type": "string", "maxLength": 4096 } } } }, "scoredWith": { "description": "The supported release the units were scored for.", "type": "integer", "minimum": 1 }, "differs": { "description": "The release scored for is not the host's version (or that version is unknown).", "type": "boolean" }, "reason": { "type": "string", "maxLength": 1e3 } } }, "unitTypes": { "type": "array", "maxItems": 20, "items": { "type": "string", "pattern": "^\\.[a-z]+$" } }, "searchPath": { "type": "array", "maxItems": 100, "items": { "type": "string", "maxLength": 4096 } }, "unreadableDirectories": { "description": "Directories of the search path that exist but could not be listed: the units in them are unknown.", "type": "array", "maxItems": 100, "items": { "type": "object", "additionalProperties": false, "required": ["path", "error"], "properties": { "path": { "type": "string", "maxLength": 4096 }, "error": { "type": "string", "maxLength": 1e3 } } } }, "units": { "type": "array", "maxItems": 1e5, "items": { "$ref": "#/definitions/unit" } }, "systemdAnalyze": { "description": "With `--ask-systemd`: the systemd-analyze that was asked (its `--version` line), or why none was.", "type": "object", "additionalProperties": false, "required": ["version", "error"], "properties": { "version": { "type": ["string", "null"], "maxLength": 1e3 }, "error": { "type": ["string", "null"], "maxLength": 4e3 } } } }, "definitions": { "unit": { "type": "object", "additionalProperties": false, "required": ["name", "names", "requested", "state", "files", "exposure", "level", "rows", "error"], "properties": { "name": { "description": "The unit name (a template carries the scored release's instance).", "type": "string", "minLength": 1, "maxLength": 256 }, "names": { "type": "array", "maxItems": 1e3, "items": { "type": "string", "maxLength": 256 } }, "requested": { "description": "Named on the command line.", "type": "boolean" }, "state": { "enum": ["loaded", "masked", "not-found", "error"] }, "files": { "type": "array", "maxItems": 1e4, "items": { "$ref": "#/definitions/file" } }, "exposure": { "description": "0…100 (systemd prints 9.6 for 96); null when not scored.", "type": ["integer", "null"], "minimum": 0, "maximum": 100 }, "level": { "type": ["string", "null"], "maxLength": 100 }, "rows": { "type": "array", "maxItems": 1e3, "items": { "$ref": "#/definitions/row" } }, "error": { "description": "Why the unit was not scored.", "type": ["string", "null"], "maxLength": 4e3 }, "systemdAnalyze": { "type": "object", "additionalProperties": false, "required": ["exposure", "error", "disagreements"], "properties": { "exposure": { "type": ["integer", "null"], "minimum": 0, "maximum": 100 }, "error": { "type": ["string", "null"], "maxLength": 4e3 }, "disagreements": { "type": "array", "maxItems": 1e3, "items": { "type": "object", "additionalProperties": false, "required": ["what", "unitgate", "systemd"], "properties": { "what": { "type": "string", "maxLength": 300 }, "unitgate": { "type": "string", "maxLength": 4e3 }, "systemd": { "type": "string", "maxLength": 4e3 } } } } } } } }, "file": { "description": "A file that defines the unit: read (hash, size, directives) or not readable (why).", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["path", "role", "key", "readable", "sha256", "size", "directives"], "properties": { "path": { "description": "The path inside the root.", "type": "string", "maxLength": 4096 }, "key": { "description": "`fragment`, or `NAME.d/FILE.conf` for a drop-in (`NAME.d/` for a directory).", "type": "string", "maxLength": 600 }, "role": { "enum": ["fragment", "drop-in"] }, "readable": { "const": true }, "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "size": { "type": "integer", "minimum": 0 }, "directives": { "type": "array", "maxItems": 1e5, "items": { "$ref": "#/definitions/directive" } } } }, { "type": "object", "additionalProperties": false, "required": ["path", "role", "key", "readable", "error"], "properties": { "path": { "description": "The path inside the root.", "type": "string", "maxLength": 4096 }, "key": { "description": "`fragment`, or `NAME.d/FILE.conf` for a drop-in (`NAME.d/` for a directory).", "type": "string", "maxLength": 600 }, "role": { "enum": ["fragment", "drop-in", "drop-in-directory"] }, "readable": { "const": false }, "error": { "type": "string", "maxLength": 1e3 } } }] }, "directive": { "description": "One `Key=Value` line; for keys that can carry a secret, only the value's sha256.", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["section", "key", "line", "value"], "properties": { "section": { "type": "string", "maxLength": 300 }, "key": { "type": "string", "maxLength": 300 }, "line": { "type": "integer", "minimum": 1 }, "value": { "type": "string", "maxLength": 1048576 } } }, { "type": "object", "additionalProperties": false, "required": ["section", "key", "line", "valueSha256"], "properties": { "section": { "type": "string", "maxLength": 300 }, "key": { "type": "string", "maxLength": 300 }, "line": { "type": "integer", "minimum": 1 }, "valueSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" } } }] }, "row": { "description": "An assessor row as `systemd-analyze security --json=short` prints it (`field` is its json_field).", "type": "object", "additionalProperties": false, "required": ["field", "name", "set", "description", "exposure"], "properties": { "field": { "type": "string", "maxLength": 200 }, "name": { "type": "string", "maxLength": 300 }, "set": { "type": ["boolean", "null"] }, "description": { "type": ["string", "null"], "maxLength": 4e3 }, "exposure": { "type": ["string", "null"], "pattern": "^\\d+\\.\\d$" } } } } };
+var func23 = Object.prototype.hasOwnProperty;
+var func32 = require_ucs2length().default;
+var pattern03 = new RegExp("^\\.[a-z]+$", "u");
+var schema12 = { "type": "object", "additionalProperties": false, "required": ["name", "names", "requested", "state", "files", "exposure", "level", "rows", "error"], "properties": { "name": { "description": "The unit name (a template carries the scored release's instance).", "type": "string", "minLength": 1, "maxLength": 256 }, "names": { "type": "array", "maxItems": 1e3, "items": { "type": "string", "maxLength": 256 } }, "requested": { "description": "Named on the command line.", "type": "boolean" }, "state": { "enum": ["loaded", "masked", "not-found", "error"] }, "files": { "type": "array", "maxItems": 1e4, "items": { "$ref": "#/definitions/file" } }, "exposure": { "description": "0…100 (systemd prints 9.6 for 96); null when not scored.", "type": ["integer", "null"], "minimum": 0, "maximum": 100 }, "level": { "type": ["string", "null"], "maxLength": 100 }, "rows": { "type": "array", "maxItems": 1e3, "items": { "$ref": "#/definitions/row" } }, "error": { "description": "Why the unit was not scored.", "type": ["string", "null"], "maxLength": 4e3 }, "systemdAnalyze": { "type": "object", "additionalProperties": false, "required": ["exposure", "error", "disagreements"], "properties": { "exposure": { "type": ["integer", "null"], "minimum": 0, "maximum": 100 }, "error": { "type": ["string", "null"], "maxLength": 4e3 }, "disagreements": { "type": "array", "maxItems": 1e3, "items": { "type": "object", "additionalProperties": false, "required": ["what", "unitgate", "systemd"], "properties": { "what": { "type": "string", "maxLength": 300 }, "unitgate": { "type": "string", "maxLength": 4e3 }, "systemd": { "type": "string", "maxLength": 4e3 } } } } } } } };
+var schema152 = { "description": "An assessor row as `systemd-analyze security --json=short` prints it (`field` is its json_field).", "type": "object", "additionalProperties": false, "required": ["field", "name", "set", "description", "exposure"], "properties": { "field": { "type": "string", "maxLength": 200 }, "name": { "type": "string", "maxLength": 300 }, "set": { "type": ["boolean", "null"] }, "description": { "type": ["string", "null"], "maxLength": 4e3 }, "exposure": { "type": ["string", "null"], "pattern": "^\\d+\\.\\d$" } } };
+var schema133 = { "description": "A file that defines the unit: read (hash, size, directives) or not readable (why).", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["path", "role", "key", "readable", "sha256", "size", "directives"], "properties": { "path": { "description": "The path inside the root.", "type": "string", "maxLength": 4096 }, "key": { "description": "`fragment`, or `NAME.d/FILE.conf` for a drop-in (`NAME.d/` for a directory).", "type": "string", "maxLength": 600 }, "role": { "enum": ["fragment", "drop-in"] }, "readable": { "const": true }, "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "size": { "type": "integer", "minimum": 0 }, "directives": { "type": "array", "maxItems": 1e5, "items": { "$ref": "#/definitions/directive" } } } }, { "type": "object", "additionalProperties": false, "required": ["path", "role", "key", "readable", "error"], "properties": { "path": { "description": "The path inside the root.", "type": "string", "maxLength": 4096 }, "key": { "description": "`fragment`, or `NAME.d/FILE.conf` for a drop-in (`NAME.d/` for a directory).", "type": "string", "maxLength": 600 }, "role": { "enum": ["fragment", "drop-in", "drop-in-directory"] }, "readable": { "const": false }, "error": { "type": "string", "maxLength": 1e3 } } }] };
+var pattern13 = new RegExp("^[0-9a-f]{64}$", "u");
+function validate122(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const _errs0 = errors;
+  let valid0 = false;
+  let passing0 = null;
+  const _errs1 = errors;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.path === void 0) {
+      const err0 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.role === void 0) {
+      const err1 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "role" }, message: "must have required property 'role'" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.key === void 0) {
+      const err2 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "key" }, message: "must have required property 'key'" };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.readable === void 0) {
+      const err3 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "readable" }, message: "must have required property 'readable'" };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.sha256 === void 0) {
+      const err4 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "sha256" }, message: "must have required property 'sha256'" };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.size === void 0) {
+      const err5 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "size" }, message: "must have required property 'size'" };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    if (data.directives === void 0) {
+      const err6 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "directives" }, message: "must have required property 'directives'" };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "path" || key0 === "key" || key0 === "role" || key0 === "readable" || key0 === "sha256" || key0 === "size" || key0 === "directives")) {
+        const err7 = { instancePath, schemaPath: "#/oneOf/0/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.path !== void 0) {
+      let data0 = data.path;
+      if (typeof data0 === "string") {
+        if (func32(data0) > 4096) {
+          const err8 = { instancePath: instancePath + "/path", schemaPath: "#/oneOf/0/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+      } else {
+        const err9 = { instancePath: instancePath + "/path", schemaPath: "#/oneOf/0/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.key !== void 0) {
+      let data1 = data.key;
+      if (typeof data1 === "string") {
+        if (func32(data1) > 600) {
+          const err10 = { instancePath: instancePath + "/key", schemaPath: "#/oneOf/0/properties/key/maxLength", keyword: "maxLength", params: { limit: 600 }, message: "must NOT have more than 600 characters" };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+      } else {
+        const err11 = { instancePath: instancePath + "/key", schemaPath: "#/oneOf/0/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+    if (data.role !== void 0) {
+      let data2 = data.role;
+      if (!(data2 === "fragment" || data2 === "drop-in")) {
+        const err12 = { instancePath: instancePath + "/role", schemaPath: "#/oneOf/0/properties/role/enum", keyword: "enum", params: { allowedValues: schema133.oneOf[0].properties.role.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+    }
+    if (data.readable !== void 0) {
+      if (true !== data.readable) {
+        const err13 = { instancePath: instancePath + "/readable", schemaPath: "#/oneOf/0/properties/readable/const", keyword: "const", params: { allowedValue: true }, message: "must be equal to constant" };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
+    if (data.sha256 !== void 0) {
+      let data4 = data.sha256;
+      if (typeof data4 === "string") {
+        if (!pattern13.test(data4)) {
+          const err14 = { instancePath: instancePath + "/sha256", schemaPath: "#/oneOf/0/properties/sha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
+        }
+      } else {
+        const err15 = { instancePath: instancePath + "/sha256", schemaPath: "#/oneOf/0/properties/sha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+    }
+    if (data.size !== void 0) {
+      let data5 = data.size;
+      if (!(typeof data5 == "number" && (!(data5 % 1) && !isNaN(data5)) && isFinite(data5))) {
+        const err16 = { instancePath: instancePath + "/size", schemaPath: "#/oneOf/0/properties/size/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
+      }
+      if (typeof data5 == "number" && isFinite(data5)) {
+        if (data5 < 0 || isNaN(data5)) {
+          const err17 = { instancePath: instancePath + "/size", schemaPath: "#/oneOf/0/properties/size/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+          if (vErrors === null) {
+            vErrors = [err17];
+          } else {
+            vErrors.push(err17);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.directives !== void 0) {
+      let data6 = data.directives;
+      if (Array.isArray(data6)) {
+        if (data6.length > 1e5) {
+          const err18 = { instancePath: instancePath + "/directives", schemaPath: "#/oneOf/0/properties/directives/maxItems", keyword: "maxItems", params: { limit: 1e5 }, message: "must NOT have more than 100000 items" };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+        const len0 = data6.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data7 = data6[i0];
+          const _errs18 = errors;
+          let valid5 = false;
+          let passing1 = null;
+          const _errs19 = errors;
+          if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
+            if (data7.section === void 0) {
+              const err19 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/0/required", keyword: "required", params: { missingProperty: "section" }, message: "must have required property 'section'" };
+              if (vErrors === null) {
+                vErrors = [err19];
+              } else {
+                vErrors.push(err19);
+              }
+              errors++;
+            }
+            if (data7.key === void 0) {
+              const err20 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/0/required", keyword: "required", params: { missingProperty: "key" }, message: "must have required property 'key'" };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            }
+            if (data7.line === void 0) {
+              const err21 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/0/required", keyword: "required", params: { missingProperty: "line" }, message: "must have required property 'line'" };
+              if (vErrors === null) {
+                vErrors = [err21];
+              } else {
+                vErrors.push(err21);
+              }
+              errors++;
+            }
+            if (data7.value === void 0) {
+              const err22 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/0/required", keyword: "required", params: { missingProperty: "value" }, message: "must have required property 'value'" };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
+            for (const key1 in data7) {
+              if (!(key1 === "section" || key1 === "key" || key1 === "line" || key1 === "value")) {
+                const err23 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/0/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err23];
+                } else {
+                  vErrors.push(err23);
+                }
+                errors++;
+              }
+            }
+            if (data7.section !== void 0) {
+              let data8 = data7.section;
+              if (typeof data8 === "string") {
+                if (func32(data8) > 300) {
+                  const err24 = { instancePath: instancePath + "/directives/" + i0 + "/section", schemaPath: "#/definitions/directive/oneOf/0/properties/section/maxLength", keyword: "maxLength", params: { limit: 300 }, message: "must NOT have more than 300 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err24];
+                  } else {
+                    vErrors.push(err24);
+                  }
+                  errors++;
+                }
+              } else {
+                const err25 = { instancePath: instancePath + "/directives/" + i0 + "/section", schemaPath: "#/definitions/directive/oneOf/0/properties/section/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err25];
+                } else {
+                  vErrors.push(err25);
+                }
+                errors++;
+              }
+            }
+            if (data7.key !== void 0) {
+              let data9 = data7.key;
+              if (typeof data9 === "string") {
+                if (func32(data9) > 300) {
+                  const err26 = { instancePath: instancePath + "/directives/" + i0 + "/key", schemaPath: "#/definitions/directive/oneOf/0/properties/key/maxLength", keyword: "maxLength", params: { limit: 300 }, message: "must NOT have more than 300 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err26];
+                  } else {
+                    vErrors.push(err26);
+                  }
+                  errors++;
+                }
+              } else {
+                const err27 = { instancePath: instancePath + "/directives/" + i0 + "/key", schemaPath: "#/definitions/directive/oneOf/0/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err27];
+                } else {
+                  vErrors.push(err27);
+                }
+                errors++;
+              }
+            }
+            if (data7.line !== void 0) {
+              let data10 = data7.line;
+              if (!(typeof data10 == "number" && (!(data10 % 1) && !isNaN(data10)) && isFinite(data10))) {
+                const err28 = { instancePath: instancePath + "/directives/" + i0 + "/line", schemaPath: "#/definitions/directive/oneOf/0/properties/line/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (vErrors === null) {
+                  vErrors = [err28];
+                } else {
+                  vErrors.push(err28);
+                }
+                errors++;
+              }
+              if (typeof data10 == "number" && isFinite(data10)) {
+                if (data10 < 1 || isNaN(data10)) {
+                  const err29 = { instancePath: instancePath + "/directives/" + i0 + "/line", schemaPath: "#/definitions/directive/oneOf/0/properties/line/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                  if (vErrors === null) {
+                    vErrors = [err29];
+                  } else {
+                    vErrors.push(err29);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data7.value !== void 0) {
+              let data11 = data7.value;
+              if (typeof data11 === "string") {
+                if (func32(data11) > 1048576) {
+                  const err30 = { instancePath: instancePath + "/directives/" + i0 + "/value", schemaPath: "#/definitions/directive/oneOf/0/properties/value/maxLength", keyword: "maxLength", params: { limit: 1048576 }, message: "must NOT have more than 1048576 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err30];
+                  } else {
+                    vErrors.push(err30);
+                  }
+                  errors++;
+                }
+              } else {
+                const err31 = { instancePath: instancePath + "/directives/" + i0 + "/value", schemaPath: "#/definitions/directive/oneOf/0/properties/value/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err31];
+                } else {
+                  vErrors.push(err31);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err32 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/0/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err32];
+            } else {
+              vErrors.push(err32);
+            }
+            errors++;
+          }
+          var _valid1 = _errs19 === errors;
+          if (_valid1) {
+            valid5 = true;
+            passing1 = 0;
+          }
+          const _errs30 = errors;
+          if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
+            if (data7.section === void 0) {
+              const err33 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/1/required", keyword: "required", params: { missingProperty: "section" }, message: "must have required property 'section'" };
+              if (vErrors === null) {
+                vErrors = [err33];
+              } else {
+                vErrors.push(err33);
+              }
+              errors++;
+            }
+            if (data7.key === void 0) {
+              const err34 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/1/required", keyword: "required", params: { missingProperty: "key" }, message: "must have required property 'key'" };
+              if (vErrors === null) {
+                vErrors = [err34];
+              } else {
+                vErrors.push(err34);
+              }
+              errors++;
+            }
+            if (data7.line === void 0) {
+              const err35 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/1/required", keyword: "required", params: { missingProperty: "line" }, message: "must have required property 'line'" };
+              if (vErrors === null) {
+                vErrors = [err35];
+              } else {
+                vErrors.push(err35);
+              }
+              errors++;
+            }
+            if (data7.valueSha256 === void 0) {
+              const err36 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/1/required", keyword: "required", params: { missingProperty: "valueSha256" }, message: "must have required property 'valueSha256'" };
+              if (vErrors === null) {
+                vErrors = [err36];
+              } else {
+                vErrors.push(err36);
+              }
+              errors++;
+            }
+            for (const key2 in data7) {
+              if (!(key2 === "section" || key2 === "key" || key2 === "line" || key2 === "valueSha256")) {
+                const err37 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err37];
+                } else {
+                  vErrors.push(err37);
+                }
+                errors++;
+              }
+            }
+            if (data7.section !== void 0) {
+              let data12 = data7.section;
+              if (typeof data12 === "string") {
+                if (func32(data12) > 300) {
+                  const err38 = { instancePath: instancePath + "/directives/" + i0 + "/section", schemaPath: "#/definitions/directive/oneOf/1/properties/section/maxLength", keyword: "maxLength", params: { limit: 300 }, message: "must NOT have more than 300 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err38];
+                  } else {
+                    vErrors.push(err38);
+                  }
+                  errors++;
+                }
+              } else {
+                const err39 = { instancePath: instancePath + "/directives/" + i0 + "/section", schemaPath: "#/definitions/directive/oneOf/1/properties/section/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err39];
+                } else {
+                  vErrors.push(err39);
+                }
+                errors++;
+              }
+            }
+            if (data7.key !== void 0) {
+              let data13 = data7.key;
+              if (typeof data13 === "string") {
+                if (func32(data13) > 300) {
+                  const err40 = { instancePath: instancePath + "/directives/" + i0 + "/key", schemaPath: "#/definitions/directive/oneOf/1/properties/key/maxLength", keyword: "maxLength", params: { limit: 300 }, message: "must NOT have more than 300 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err40];
+                  } else {
+                    vErrors.push(err40);
+                  }
+                  errors++;
+                }
+              } else {
+                const err41 = { instancePath: instancePath + "/directives/" + i0 + "/key", schemaPath: "#/definitions/directive/oneOf/1/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err41];
+                } else {
+                  vErrors.push(err41);
+                }
+                errors++;
+              }
+            }
+            if (data7.line !== void 0) {
+              let data14 = data7.line;
+              if (!(typeof data14 == "number" && (!(data14 % 1) && !isNaN(data14)) && isFinite(data14))) {
+                const err42 = { instancePath: instancePath + "/directives/" + i0 + "/line", schemaPath: "#/definitions/directive/oneOf/1/properties/line/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (vErrors === null) {
+                  vErrors = [err42];
+                } else {
+                  vErrors.push(err42);
+                }
+                errors++;
+              }
+              if (typeof data14 == "number" && isFinite(data14)) {
+                if (data14 < 1 || isNaN(data14)) {
+                  const err43 = { instancePath: instancePath + "/directives/" + i0 + "/line", schemaPath: "#/definitions/directive/oneOf/1/properties/line/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                  if (vErrors === null) {
+                    vErrors = [err43];
+                  } else {
+                    vErrors.push(err43);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data7.valueSha256 !== void 0) {
+              let data15 = data7.valueSha256;
+              if (typeof data15 === "string") {
+                if (!pattern13.test(data15)) {
+                  const err44 = { instancePath: instancePath + "/directives/" + i0 + "/valueSha256", schemaPath: "#/definitions/directive/oneOf/1/properties/valueSha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
+                  if (vErrors === null) {
+                    vErrors = [err44];
+                  } else {
+                    vErrors.push(err44);
+                  }
+                  errors++;
+                }
+              } else {
+                const err45 = { instancePath: instancePath + "/directives/" + i0 + "/valueSha256", schemaPath: "#/definitions/directive/oneOf/1/properties/valueSha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err45];
+                } else {
+                  vErrors.push(err45);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err46 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err46];
+            } else {
+              vErrors.push(err46);
+            }
+            errors++;
+          }
+          var _valid1 = _errs30 === errors;
+          if (_valid1 && valid5) {
+            valid5 = false;
+            passing1 = [passing1, 1];
+          } else {
+            if (_valid1) {
+              valid5 = true;
+              passing1 = 1;
+            }
+          }
+          if (!valid5) {
+            const err47 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf" };
+            if (vErrors === null) {
+              vErrors = [err47];
+            } else {
+              vErrors.push(err47);
+            }
+            errors++;
+          } else {
+            errors = _errs18;
+            if (vErrors !== null) {
+              if (_errs18) {
+                vErrors.length = _errs18;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+      } else {
+        const err48 = { instancePath: instancePath + "/directives", schemaPath: "#/oneOf/0/properties/directives/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err48];
+        } else {
+          vErrors.push(err48);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err49 = { instancePath, schemaPath: "#/oneOf/0/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err49];
+    } else {
+      vErrors.push(err49);
+    }
+    errors++;
+  }
+  var _valid0 = _errs1 === errors;
+  if (_valid0) {
+    valid0 = true;
+    passing0 = 0;
+  }
+  const _errs41 = errors;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.path === void 0) {
+      const err50 = { instancePath, schemaPath: "#/oneOf/1/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+      if (vErrors === null) {
+        vErrors = [err50];
+      } else {
+        vErrors.push(err50);
+      }
+      errors++;
+    }
+    if (data.role === void 0) {
+      const err51 = { instancePath, schemaPath: "#/oneOf/1/required", keyword: "required", params: { missingProperty: "role" }, message: "must have required property 'role'" };
+      if (vErrors === null) {
+        vErrors = [err51];
+      } else {
+        vErrors.push(err51);
+      }
+      errors++;
+    }
+    if (data.key === void 0) {
+      const err52 = { instancePath, schemaPath: "#/oneOf/1/required", keyword: "required", params: { missingProperty: "key" }, message: "must have required property 'key'" };
+      if (vErrors === null) {
+        vErrors = [err52];
+      } else {
+        vErrors.push(err52);
+      }
+      errors++;
+    }
+    if (data.readable === void 0) {
+      const err53 = { instancePath, schemaPath: "#/oneOf/1/required", keyword: "required", params: { missingProperty: "readable" }, message: "must have required property 'readable'" };
+      if (vErrors === null) {
+        vErrors = [err53];
+      } else {
+        vErrors.push(err53);
+      }
+      errors++;
+    }
+    if (data.error === void 0) {
+      const err54 = { instancePath, schemaPath: "#/oneOf/1/required", keyword: "required", params: { missingProperty: "error" }, message: "must have required property 'error'" };
+      if (vErrors === null) {
+        vErrors = [err54];
+      } else {
+        vErrors.push(err54);
+      }
+      errors++;
+    }
+    for (const key3 in data) {
+      if (!(key3 === "path" || key3 === "key" || key3 === "role" || key3 === "readable" || key3 === "error")) {
+        const err55 = { instancePath, schemaPath: "#/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err55];
+        } else {
+          vErrors.push(err55);
+        }
+        errors++;
+      }
+    }
+    if (data.path !== void 0) {
+      let data16 = data.path;
+      if (typeof data16 === "string") {
+        if (func32(data16) > 4096) {
+          const err56 = { instancePath: instancePath + "/path", schemaPath: "#/oneOf/1/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
+          if (vErrors === null) {
+            vErrors = [err56];
+          } else {
+            vErrors.push(err56);
+          }
+          errors++;
+        }
+      } else {
+        const err57 = { instancePath: instancePath + "/path", schemaPath: "#/oneOf/1/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err57];
+        } else {
+          vErrors.push(err57);
+        }
+        errors++;
+      }
+    }
+    if (data.key !== void 0) {
+      let data17 = data.key;
+      if (typeof data17 === "string") {
+        if (func32(data17) > 600) {
+          const err58 = { instancePath: instancePath + "/key", schemaPath: "#/oneOf/1/properties/key/maxLength", keyword: "maxLength", params: { limit: 600 }, message: "must NOT have more than 600 characters" };
+          if (vErrors === null) {
+            vErrors = [err58];
+          } else {
+            vErrors.push(err58);
+          }
+          errors++;
+        }
+      } else {
+        const err59 = { instancePath: instancePath + "/key", schemaPath: "#/oneOf/1/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err59];
+        } else {
+          vErrors.push(err59);
+        }
+        errors++;
+      }
+    }
+    if (data.role !== void 0) {
+      let data18 = data.role;
+      if (!(data18 === "fragment" || data18 === "drop-in" || data18 === "drop-in-directory")) {
+        const err60 = { instancePath: instancePath + "/role", schemaPath: "#/oneOf/1/properties/role/enum", keyword: "enum", params: { allowedValues: schema133.oneOf[1].properties.role.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err60];
+        } else {
+          vErrors.push(err60);
+        }
+        errors++;
+      }
+    }
+    if (data.readable !== void 0) {
+      if (false !== data.readable) {
+        const err61 = { instancePath: instancePath + "/readable", schemaPath: "#/oneOf/1/properties/readable/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant" };
+        if (vErrors === null) {
+          vErrors = [err61];
+        } else {
+          vErrors.push(err61);
+        }
+        errors++;
+      }
+    }
+    if (data.error !== void 0) {
+      let data20 = data.error;
+      if (typeof data20 === "string") {
+        if (func32(data20) > 1e3) {
+          const err62 = { instancePath: instancePath + "/error", schemaPath: "#/oneOf/1/properties/error/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters" };
+          if (vErrors === null) {
+            vErrors = [err62];
+          } else {
+            vErrors.push(err62);
+          }
+          errors++;
+        }
+      } else {
+        const err63 = { instancePath: instancePath + "/error", schemaPath: "#/oneOf/1/properties/error/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err63];
+        } else {
+          vErrors.push(err63);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err64 = { instancePath, schemaPath: "#/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err64];
+    } else {
+      vErrors.push(err64);
+    }
+    errors++;
+  }
+  var _valid0 = _errs41 === errors;
+  if (_valid0 && valid0) {
+    valid0 = false;
+    passing0 = [passing0, 1];
+  } else {
+    if (_valid0) {
+      valid0 = true;
+      passing0 = 1;
+    }
+  }
+  if (!valid0) {
+    const err65 = { instancePath, schemaPath: "#/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf" };
+    if (vErrors === null) {
+      vErrors = [err65];
+    } else {
+      vErrors.push(err65);
+    }
+    errors++;
+  } else {
+    errors = _errs0;
+    if (vErrors !== null) {
+      if (_errs0) {
+        vErrors.length = _errs0;
+      } else {
+        vErrors = null;
+      }
+    }
+  }
+  validate122.errors = vErrors;
+  return errors === 0;
+}
+var pattern33 = new RegExp("^\\d+\\.\\d$", "u");
+function validate11(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.name === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.names === void 0) {
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "names" }, message: "must have required property 'names'" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.requested === void 0) {
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "requested" }, message: "must have required property 'requested'" };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.state === void 0) {
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "state" }, message: "must have required property 'state'" };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.files === void 0) {
+      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "files" }, message: "must have required property 'files'" };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.exposure === void 0) {
+      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "exposure" }, message: "must have required property 'exposure'" };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    if (data.level === void 0) {
+      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "level" }, message: "must have required property 'level'" };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    if (data.rows === void 0) {
+      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "rows" }, message: "must have required property 'rows'" };
+      if (vErrors === null) {
+        vErrors = [err7];
+      } else {
+        vErrors.push(err7);
+      }
+      errors++;
+    }
+    if (data.error === void 0) {
+      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "error" }, message: "must have required property 'error'" };
+      if (vErrors === null) {
+        vErrors = [err8];
+      } else {
+        vErrors.push(err8);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func23.call(schema12.properties, key0)) {
+        const err9 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.name !== void 0) {
+      let data0 = data.name;
+      if (typeof data0 === "string") {
+        if (func32(data0) > 256) {
+          const err10 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+        if (func32(data0) < 1) {
+          const err11 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+      } else {
+        const err12 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+    }
+    if (data.names !== void 0) {
+      let data1 = data.names;
+      if (Array.isArray(data1)) {
+        if (data1.length > 1e3) {
+          const err13 = { instancePath: instancePath + "/names", schemaPath: "#/properties/names/maxItems", keyword: "maxItems", params: { limit: 1e3 }, message: "must NOT have more than 1000 items" };
+          if (vErrors === null) {
+            vErrors = [err13];
+          } else {
+            vErrors.push(err13);
+          }
+          errors++;
+        }
+        const len0 = data1.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data2 = data1[i0];
+          if (typeof data2 === "string") {
+            if (func32(data2) > 256) {
+              const err14 = { instancePath: instancePath + "/names/" + i0, schemaPath: "#/properties/names/items/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+              if (vErrors === null) {
+                vErrors = [err14];
+              } else {
+                vErrors.push(err14);
+              }
+              errors++;
+            }
+          } else {
+            const err15 = { instancePath: instancePath + "/names/" + i0, schemaPath: "#/properties/names/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err16 = { instancePath: instancePath + "/names", schemaPath: "#/properties/names/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
+      }
+    }
+    if (data.requested !== void 0) {
+      if (typeof data.requested !== "boolean") {
+        const err17 = { instancePath: instancePath + "/requested", schemaPath: "#/properties/requested/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+    }
+    if (data.state !== void 0) {
+      let data4 = data.state;
+      if (!(data4 === "loaded" || data4 === "masked" || data4 === "not-found" || data4 === "error")) {
+        const err18 = { instancePath: instancePath + "/state", schemaPath: "#/properties/state/enum", keyword: "enum", params: { allowedValues: schema12.properties.state.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err18];
+        } else {
+          vErrors.push(err18);
+        }
+        errors++;
+      }
+    }
+    if (data.files !== void 0) {
+      let data5 = data.files;
+      if (Array.isArray(data5)) {
+        if (data5.length > 1e4) {
+          const err19 = { instancePath: instancePath + "/files", schemaPath: "#/properties/files/maxItems", keyword: "maxItems", params: { limit: 1e4 }, message: "must NOT have more than 10000 items" };
+          if (vErrors === null) {
+            vErrors = [err19];
+          } else {
+            vErrors.push(err19);
+          }
+          errors++;
+        }
+        const len1 = data5.length;
+        for (let i1 = 0; i1 < len1; i1++) {
+          if (!validate122(data5[i1], { instancePath: instancePath + "/files/" + i1, parentData: data5, parentDataProperty: i1, rootData })) {
+            vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err20 = { instancePath: instancePath + "/files", schemaPath: "#/properties/files/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err20];
+        } else {
+          vErrors.push(err20);
+        }
+        errors++;
+      }
+    }
+    if (data.exposure !== void 0) {
+      let data7 = data.exposure;
+      if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7)) && data7 !== null) {
+        const err21 = { instancePath: instancePath + "/exposure", schemaPath: "#/properties/exposure/type", keyword: "type", params: { type: schema12.properties.exposure.type }, message: "must be integer,null" };
+        if (vErrors === null) {
+          vErrors = [err21];
+        } else {
+          vErrors.push(err21);
+        }
+        errors++;
+      }
+      if (typeof data7 == "number" && isFinite(data7)) {
+        if (data7 > 100 || isNaN(data7)) {
+          const err22 = { instancePath: instancePath + "/exposure", schemaPath: "#/properties/exposure/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100" };
+          if (vErrors === null) {
+            vErrors = [err22];
+          } else {
+            vErrors.push(err22);
+          }
+          errors++;
+        }
+        if (data7 < 0 || isNaN(data7)) {
+          const err23 = { instancePath: instancePath + "/exposure", schemaPath: "#/properties/exposure/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+          if (vErrors === null) {
+            vErrors = [err23];
+          } else {
+            vErrors.push(err23);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.level !== void 0) {
+      let data8 = data.level;
+      if (typeof data8 !== "string" && data8 !== null) {
+        const err24 = { instancePath: instancePath + "/level", schemaPath: "#/properties/level/type", keyword: "type", params: { type: schema12.properties.level.type }, message: "must be string,null" };
+        if (vErrors === null) {
+          vErrors = [err24];
+        } else {
+          vErrors.push(err24);
+        }
+        errors++;
+      }
+      if (typeof data8 === "string") {
+        if (func32(data8) > 100) {
+          const err25 = { instancePath: instancePath + "/level", schemaPath: "#/properties/level/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" };
+          if (vErrors === null) {
+            vErrors = [err25];
+          } else {
+            vErrors.push(err25);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.rows !== void 0) {
+      let data9 = data.rows;
+      if (Array.isArray(data9)) {
+        if (data9.length > 1e3) {
+          const err26 = { instancePath: instancePath + "/rows", schemaPath: "#/properties/rows/maxItems", keyword: "maxItems", params: { limit: 1e3 }, message: "must NOT have more than 1000 items" };
+          if (vErrors === null) {
+            vErrors = [err26];
+          } else {
+            vErrors.push(err26);
+          }
+          errors++;
+        }
+        const len2 = data9.length;
+        for (let i2 = 0; i2 < len2; i2++) {
+          let data10 = data9[i2];
+          if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
+            if (data10.field === void 0) {
+              const err27 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/required", keyword: "required", params: { missingProperty: "field" }, message: "must have required property 'field'" };
+              if (vErrors === null) {
+                vErrors = [err27];
+              } else {
+                vErrors.push(err27);
+              }
+              errors++;
+            }
+            if (data10.name === void 0) {
+              const err28 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+              if (vErrors === null) {
+                vErrors = [err28];
+              } else {
+                vErrors.push(err28);
+              }
+              errors++;
+            }
+            if (data10.set === void 0) {
+              const err29 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/required", keyword: "required", params: { missingProperty: "set" }, message: "must have required property 'set'" };
+              if (vErrors === null) {
+                vErrors = [err29];
+              } else {
+                vErrors.push(err29);
+              }
+              errors++;
+            }
+            if (data10.description === void 0) {
+              const err30 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/required", keyword: "required", params: { missingProperty: "description" }, message: "must have required property 'description'" };
+              if (vErrors === null) {
+                vErrors = [err30];
+              } else {
+                vErrors.push(err30);
+              }
+              errors++;
+            }
+            if (data10.exposure === void 0) {
+              const err31 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/required", keyword: "required", params: { missingProperty: "exposure" }, message: "must have required property 'exposure'" };
+              if (vErrors === null) {
+                vErrors = [err31];
+              } else {
+                vErrors.push(err31);
+              }
+              errors++;
+            }
+            for (const key1 in data10) {
+              if (!(key1 === "field" || key1 === "name" || key1 === "set" || key1 === "description" || key1 === "exposure")) {
+                const err32 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err32];
+                } else {
+                  vErrors.push(err32);
+                }
+                errors++;
+              }
+            }
+            if (data10.field !== void 0) {
+              let data11 = data10.field;
+              if (typeof data11 === "string") {
+                if (func32(data11) > 200) {
+                  const err33 = { instancePath: instancePath + "/rows/" + i2 + "/field", schemaPath: "#/definitions/row/properties/field/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err33];
+                  } else {
+                    vErrors.push(err33);
+                  }
+                  errors++;
+                }
+              } else {
+                const err34 = { instancePath: instancePath + "/rows/" + i2 + "/field", schemaPath: "#/definitions/row/properties/field/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err34];
+                } else {
+                  vErrors.push(err34);
+                }
+                errors++;
+              }
+            }
+            if (data10.name !== void 0) {
+              let data12 = data10.name;
+              if (typeof data12 === "string") {
+                if (func32(data12) > 300) {
+                  const err35 = { instancePath: instancePath + "/rows/" + i2 + "/name", schemaPath: "#/definitions/row/properties/name/maxLength", keyword: "maxLength", params: { limit: 300 }, message: "must NOT have more than 300 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err35];
+                  } else {
+                    vErrors.push(err35);
+                  }
+                  errors++;
+                }
+              } else {
+                const err36 = { instancePath: instancePath + "/rows/" + i2 + "/name", schemaPath: "#/definitions/row/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err36];
+                } else {
+                  vErrors.push(err36);
+                }
+                errors++;
+              }
+            }
+            if (data10.set !== void 0) {
+              let data13 = data10.set;
+              if (typeof data13 !== "boolean" && data13 !== null) {
+                const err37 = { instancePath: instancePath + "/rows/" + i2 + "/set", schemaPath: "#/definitions/row/properties/set/type", keyword: "type", params: { type: schema152.properties.set.type }, message: "must be boolean,null" };
+                if (vErrors === null) {
+                  vErrors = [err37];
+                } else {
+                  vErrors.push(err37);
+                }
+                errors++;
+              }
+            }
+            if (data10.description !== void 0) {
+              let data14 = data10.description;
+              if (typeof data14 !== "string" && data14 !== null) {
+                const err38 = { instancePath: instancePath + "/rows/" + i2 + "/description", schemaPath: "#/definitions/row/properties/description/type", keyword: "type", params: { type: schema152.properties.description.type }, message: "must be string,null" };
+                if (vErrors === null) {
+                  vErrors = [err38];
+                } else {
+                  vErrors.push(err38);
+                }
+                errors++;
+              }
+              if (typeof data14 === "string") {
+                if (func32(data14) > 4e3) {
+                  const err39 = { instancePath: instancePath + "/rows/" + i2 + "/description", schemaPath: "#/definitions/row/properties/description/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err39];
+                  } else {
+                    vErrors.push(err39);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data10.exposure !== void 0) {
+              let data15 = data10.exposure;
+              if (typeof data15 !== "string" && data15 !== null) {
+                const err40 = { instancePath: instancePath + "/rows/" + i2 + "/exposure", schemaPath: "#/definitions/row/properties/exposure/type", keyword: "type", params: { type: schema152.properties.exposure.type }, message: "must be string,null" };
+                if (vErrors === null) {
+                  vErrors = [err40];
+                } else {
+                  vErrors.push(err40);
+                }
+                errors++;
+              }
+              if (typeof data15 === "string") {
+                if (!pattern33.test(data15)) {
+                  const err41 = { instancePath: instancePath + "/rows/" + i2 + "/exposure", schemaPath: "#/definitions/row/properties/exposure/pattern", keyword: "pattern", params: { pattern: "^\\d+\\.\\d$" }, message: 'must match pattern "^\\d+\\.\\d$"' };
+                  if (vErrors === null) {
+                    vErrors = [err41];
+                  } else {
+                    vErrors.push(err41);
+                  }
+                  errors++;
+                }
+              }
+            }
+          } else {
+            const err42 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err42];
+            } else {
+              vErrors.push(err42);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err43 = { instancePath: instancePath + "/rows", schemaPath: "#/properties/rows/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err43];
+        } else {
+          vErrors.push(err43);
+        }
+        errors++;
+      }
+    }
+    if (data.error !== void 0) {
+      let data16 = data.error;
+      if (typeof data16 !== "string" && data16 !== null) {
+        const err44 = { instancePath: instancePath + "/error", schemaPath: "#/properties/error/type", keyword: "type", params: { type: schema12.properties.error.type }, message: "must be string,null" };
+        if (vErrors === null) {
+          vErrors = [err44];
+        } else {
+          vErrors.push(err44);
+        }
+        errors++;
+      }
+      if (typeof data16 === "string") {
+        if (func32(data16) > 4e3) {
+          const err45 = { instancePath: instancePath + "/error", schemaPath: "#/properties/error/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" };
+          if (vErrors === null) {
+            vErrors = [err45];
+          } else {
+            vErrors.push(err45);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.systemdAnalyze !== void 0) {
+      let data17 = data.systemdAnalyze;
+      if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
+        if (data17.exposure === void 0) {
+          const err46 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/required", keyword: "required", params: { missingProperty: "exposure" }, message: "must have required property 'exposure'" };
+          if (vErrors === null) {
+            vErrors = [err46];
+          } else {
+            vErrors.push(err46);
+          }
+          errors++;
+        }
+        if (data17.error === void 0) {
+          const err47 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/required", keyword: "required", params: { missingProperty: "error" }, message: "must have required property 'error'" };
+          if (vErrors === null) {
+            vErrors = [err47];
+          } else {
+            vErrors.push(err47);
+          }
+          errors++;
+        }
+        if (data17.disagreements === void 0) {
+          const err48 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/required", keyword: "required", params: { missingProperty: "disagreements" }, message: "must have required property 'disagreements'" };
+          if (vErrors === null) {
+            vErrors = [err48];
+          } else {
+            vErrors.push(err48);
+          }
+          errors++;
+        }
+        for (const key2 in data17) {
+          if (!(key2 === "exposure" || key2 === "error" || key2 === "disagreements")) {
+            const err49 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err49];
+            } else {
+              vErrors.push(err49);
+            }
+            errors++;
+          }
+        }
+        if (data17.exposure !== void 0) {
+          let data18 = data17.exposure;
+          if (!(typeof data18 == "number" && (!(data18 % 1) && !isNaN(data18)) && isFinite(data18)) && data18 !== null) {
+            const err50 = { instancePath: instancePath + "/systemdAnalyze/exposure", schemaPath: "#/properties/systemdAnalyze/properties/exposure/type", keyword: "type", params: { type: schema12.properties.systemdAnalyze.properties.exposure.type }, message: "must be integer,null" };
+            if (vErrors === null) {
+              vErrors = [err50];
+            } else {
+              vErrors.push(err50);
+            }
+            errors++;
+          }
+          if (typeof data18 == "number" && isFinite(data18)) {
+            if (data18 > 100 || isNaN(data18)) {
+              const err51 = { instancePath: instancePath + "/systemdAnalyze/exposure", schemaPath: "#/properties/systemdAnalyze/properties/exposure/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100" };
+              if (vErrors === null) {
+                vErrors = [err51];
+              } else {
+                vErrors.push(err51);
+              }
+              errors++;
+            }
+            if (data18 < 0 || isNaN(data18)) {
+              const err52 = { instancePath: instancePath + "/systemdAnalyze/exposure", schemaPath: "#/properties/systemdAnalyze/properties/exposure/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+              if (vErrors === null) {
+                vErrors = [err52];
+              } else {
+                vErrors.push(err52);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data17.error !== void 0) {
+          let data19 = data17.error;
+          if (typeof data19 !== "string" && data19 !== null) {
+            const err53 = { instancePath: instancePath + "/systemdAnalyze/error", schemaPath: "#/properties/systemdAnalyze/properties/error/type", keyword: "type", params: { type: schema12.properties.systemdAnalyze.properties.error.type }, message: "must be string,null" };
+            if (vErrors === null) {
+              vErrors = [err53];
+            } else {
+              vErrors.push(err53);
+            }
+            errors++;
+          }
+          if (typeof data19 === "string") {
+            if (func32(data19) > 4e3) {
+              const err54 = { instancePath: instancePath + "/systemdAnalyze/error", schemaPath: "#/properties/systemdAnalyze/properties/error/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" };
+              if (vErrors === null) {
+                vErrors = [err54];
+              } else {
+                vErrors.push(err54);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data17.disagreements !== void 0) {
+          let data20 = data17.disagreements;
+          if (Array.isArray(data20)) {
+            if (data20.length > 1e3) {
+              const err55 = { instancePath: instancePath + "/systemdAnalyze/disagreements", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/maxItems", keyword: "maxItems", params: { limit: 1e3 }, message: "must NOT have more than 1000 items" };
+              if (vErrors === null) {
+                vErrors = [err55];
+              } else {
+                vErrors.push(err55);
+              }
+              errors++;
+            }
+            const len3 = data20.length;
+            for (let i3 = 0; i3 < len3; i3++) {
+              let data21 = data20[i3];
+              if (data21 && typeof data21 == "object" && !Array.isArray(data21)) {
+                if (data21.what === void 0) {
+                  const err56 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3, schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/required", keyword: "required", params: { missingProperty: "what" }, message: "must have required property 'what'" };
+                  if (vErrors === null) {
+                    vErrors = [err56];
+                  } else {
+                    vErrors.push(err56);
+                  }
+                  errors++;
+                }
+                if (data21.unitgate === void 0) {
+                  const err57 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3, schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/required", keyword: "required", params: { missingProperty: "unitgate" }, message: "must have required property 'unitgate'" };
+                  if (vErrors === null) {
+                    vErrors = [err57];
+                  } else {
+                    vErrors.push(err57);
+                  }
+                  errors++;
+                }
+                if (data21.systemd === void 0) {
+                  const err58 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3, schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/required", keyword: "required", params: { missingProperty: "systemd" }, message: "must have required property 'systemd'" };
+                  if (vErrors === null) {
+                    vErrors = [err58];
+                  } else {
+                    vErrors.push(err58);
+                  }
+                  errors++;
+                }
+                for (const key3 in data21) {
+                  if (!(key3 === "what" || key3 === "unitgate" || key3 === "systemd")) {
+                    const err59 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3, schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err59];
+                    } else {
+                      vErrors.push(err59);
+                    }
+                    errors++;
+                  }
+                }
+                if (data21.what !== void 0) {
+                  let data22 = data21.what;
+                  if (typeof data22 === "string") {
+                    if (func32(data22) > 300) {
+                      const err60 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3 + "/what", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/properties/what/maxLength", keyword: "maxLength", params: { limit: 300 }, message: "must NOT have more than 300 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err60];
+                      } else {
+                        vErrors.push(err60);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err61 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3 + "/what", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/properties/what/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err61];
+                    } else {
+                      vErrors.push(err61);
+                    }
+                    errors++;
+                  }
+                }
+                if (data21.unitgate !== void 0) {
+                  let data23 = data21.unitgate;
+                  if (typeof data23 === "string") {
+                    if (func32(data23) > 4e3) {
+                      const err62 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3 + "/unitgate", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/properties/unitgate/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err62];
+                      } else {
+                        vErrors.push(err62);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err63 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3 + "/unitgate", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/properties/unitgate/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err63];
+                    } else {
+                      vErrors.push(err63);
+                    }
+                    errors++;
+                  }
+                }
+                if (data21.systemd !== void 0) {
+                  let data24 = data21.systemd;
+                  if (typeof data24 === "string") {
+                    if (func32(data24) > 4e3) {
+                      const err64 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3 + "/systemd", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/properties/systemd/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err64];
+                      } else {
+                        vErrors.push(err64);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err65 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3 + "/systemd", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/properties/systemd/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err65];
+                    } else {
+                      vErrors.push(err65);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err66 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3, schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err66];
+                } else {
+                  vErrors.push(err66);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err67 = { instancePath: instancePath + "/systemdAnalyze/disagreements", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err67];
+            } else {
+              vErrors.push(err67);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err68 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err68];
+        } else {
+          vErrors.push(err68);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err69 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err69];
+    } else {
+      vErrors.push(err69);
+    }
+    errors++;
+  }
+  validate11.errors = vErrors;
+  return errors === 0;
+}
+function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.schema === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "schema" }, message: "must have required property 'schema'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.tool === void 0) {
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "tool" }, message: "must have required property 'tool'" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.takenAt === void 0) {
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "takenAt" }, message: "must have required property 'takenAt'" };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.host === void 0) {
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "host" }, message: "must have required property 'host'" };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.systemd === void 0) {
+      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "systemd" }, message: "must have required property 'systemd'" };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.unitTypes === void 0) {
+      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "unitTypes" }, message: "must have required property 'unitTypes'" };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    if (data.searchPath === void 0) {
+      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "searchPath" }, message: "must have required property 'searchPath'" };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    if (data.unreadableDirectories === void 0) {
+      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "unreadableDirectories" }, message: "must have required property 'unreadableDirectories'" };
+      if (vErrors === null) {
+        vErrors = [err7];
+      } else {
+        vErrors.push(err7);
+      }
+      errors++;
+    }
+    if (data.units === void 0) {
+      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "units" }, message: "must have required property 'units'" };
+      if (vErrors === null) {
+        vErrors = [err8];
+      } else {
+        vErrors.push(err8);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func23.call(schema11.properties, key0)) {
+        const err9 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.schema !== void 0) {
+      if ("unitgate-snapshot/1" !== data.schema) {
+        const err10 = { instancePath: instancePath + "/schema", schemaPath: "#/properties/schema/const", keyword: "const", params: { allowedValue: "unitgate-snapshot/1" }, message: "must be equal to constant" };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.tool !== void 0) {
+      let data1 = data.tool;
+      if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+        if (data1.name === void 0) {
+          const err11 = { instancePath: instancePath + "/tool", schemaPath: "#/properties/tool/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+        if (data1.version === void 0) {
+          const err12 = { instancePath: instancePath + "/tool", schemaPath: "#/properties/tool/required", keyword: "required", params: { missingProperty: "version" }, message: "must have required property 'version'" };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+        for (const key1 in data1) {
+          if (!(key1 === "name" || key1 === "version")) {
+            const err13 = { instancePath: instancePath + "/tool", schemaPath: "#/properties/tool/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+        }
+        if (data1.name !== void 0) {
+          if ("unitgate" !== data1.name) {
+            const err14 = { instancePath: instancePath + "/tool/name", schemaPath: "#/properties/tool/properties/name/const", keyword: "const", params: { allowedValue: "unitgate" }, message: "must be equal to constant" };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+        }
+        if (data1.version !== void 0) {
+          let data3 = data1.version;
+          if (typeof data3 === "string") {
+            if (func32(data3) > 100) {
+              const err15 = { instancePath: instancePath + "/tool/version", schemaPath: "#/properties/tool/properties/version/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+          } else {
+            const err16 = { instancePath: instancePath + "/tool/version", schemaPath: "#/properties/tool/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err17 = { instancePath: instancePath + "/tool", schemaPath: "#/properties/tool/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+    }
+    if (data.takenAt !== void 0) {
+      let data4 = data.takenAt;
+      if (typeof data4 === "string") {
+        if (func32(data4) > 40) {
+          const err18 = { instancePath: instancePath + "/takenAt", schemaPath: "#/properties/takenAt/maxLength", keyword: "maxLength", params: { limit: 40 }, message: "must NOT have more than 40 characters" };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+      } else {
+        const err19 = { instancePath: instancePath + "/takenAt", schemaPath: "#/properties/takenAt/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err19];
+        } else {
+          vErrors.push(err19);
+        }
+        errors++;
+      }
+    }
+    if (data.host !== void 0) {
+      let data5 = data.host;
+      if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
+        if (data5.name === void 0) {
+          const err20 = { instancePath: instancePath + "/host", schemaPath: "#/properties/host/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+          if (vErrors === null) {
+            vErrors = [err20];
+          } else {
+            vErrors.push(err20);
+          }
+          errors++;
+        }
+        if (data5.root === void 0) {
+          const err21 = { instancePath: instancePath + "/host", schemaPath: "#/properties/host/required", keyword: "required", params: { missingProperty: "root" }, message: "must have required property 'root'" };
+          if (vErrors === null) {
+            vErrors = [err21];
+          } else {
+            vErrors.push(err21);
+          }
+          errors++;
+        }
+        for (const key2 in data5) {
+          if (!(key2 === "name" || key2 === "root")) {
+            const err22 = { instancePath: instancePath + "/host", schemaPath: "#/properties/host/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+        }
+        if (data5.name !== void 0) {
+          let data6 = data5.name;
+          if (typeof data6 !== "string" && data6 !== null) {
+            const err23 = { instancePath: instancePath + "/host/name", schemaPath: "#/properties/host/properties/name/type", keyword: "type", params: { type: schema11.properties.host.properties.name.type }, message: "must be string,null" };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+          if (typeof data6 === "string") {
+            if (func32(data6) > 255) {
+              const err24 = { instancePath: instancePath + "/host/name", schemaPath: "#/properties/host/properties/name/maxLength", keyword: "maxLength", params: { limit: 255 }, message: "must NOT have more than 255 characters" };
+              if (vErrors === null) {
+                vErrors = [err24];
+              } else {
+                vErrors.push(err24);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data5.root !== void 0) {
+          let data7 = data5.root;
+          if (typeof data7 === "string") {
+            if (func32(data7) > 4096) {
+              const err25 = { instancePath: instancePath + "/host/root", schemaPath: "#/properties/host/properties/root/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
+              if (vErrors === null) {
+                vErrors = [err25];
+              } else {
+                vErrors.push(err25);
+              }
+              errors++;
+            }
+          } else {
+            const err26 = { instancePath: instancePath + "/host/root", schemaPath: "#/properties/host/properties/root/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err26];
+            } else {
+              vErrors.push(err26);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err27 = { instancePath: instancePath + "/host", schemaPath: "#/properties/host/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err27];
+        } else {
+          vErrors.push(err27);
+        }
+        errors++;
+      }
+    }
+    if (data.systemd !== void 0) {
+      let data8 = data.systemd;
+      if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
+        if (data8.detected === void 0) {
+          const err28 = { instancePath: instancePath + "/systemd", schemaPath: "#/properties/systemd/required", keyword: "required", params: { missingProperty: "detected" }, message: "must have required property 'detected'" };
+          if (vErrors === null) {
+            vErrors = [err28];
+          } else {
+            vErrors.push(err28);
+          }
+          errors++;
+        }
+        if (data8.scoredWith === void 0) {
+          const err29 = { instancePath: instancePath + "/systemd", schemaPath: "#/properties/systemd/required", keyword: "required", params: { missingProperty: "scoredWith" }, message: "must have required property 'scoredWith'" };
+          if (vErrors === null) {
+            vErrors = [err29];
+          } else {
+            vErrors.push(err29);
+          }
+          errors++;
+        }
+        if (data8.differs === void 0) {
+          const err30 = { instancePath: instancePath + "/systemd", schemaPath: "#/properties/systemd/required", keyword: "required", params: { missingProperty: "differs" }, message: "must have required property 'differs'" };
+          if (vErrors === null) {
+            vErrors = [err30];
+          } else {
+            vErrors.push(err30);
+          }
+          errors++;
+        }
+        if (data8.reason === void 0) {
+          const err31 = { instancePath: instancePath + "/systemd", schemaPath: "#/properties/systemd/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+          if (vErrors === null) {
+            vErrors = [err31];
+          } else {
+            vErrors.push(err31);
+          }
+          errors++;
+        }
+        for (const key3 in data8) {
+          if (!(key3 === "detected" || key3 === "scoredWith" || key3 === "differs" || key3 === "reason")) {
+            const err32 = { instancePath: instancePath + "/systemd", schemaPath: "#/properties/systemd/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err32];
+            } else {
+              vErrors.push(err32);
+            }
+            errors++;
+          }
+        }
+        if (data8.detected !== void 0) {
+          let data9 = data8.detected;
+          if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
+            if (data9.major === void 0) {
+              const err33 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/required", keyword: "required", params: { missingProperty: "major" }, message: "must have required property 'major'" };
+              if (vErrors === null) {
+                vErrors = [err33];
+              } else {
+                vErrors.push(err33);
+              }
+              errors++;
+            }
+            if (data9.full === void 0) {
+              const err34 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/required", keyword: "required", params: { missingProperty: "full" }, message: "must have required property 'full'" };
+              if (vErrors === null) {
+                vErrors = [err34];
+              } else {
+                vErrors.push(err34);
+              }
+              errors++;
+            }
+            if (data9.source === void 0) {
+              const err35 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/required", keyword: "required", params: { missingProperty: "source" }, message: "must have required property 'source'" };
+              if (vErrors === null) {
+                vErrors = [err35];
+              } else {
+                vErrors.push(err35);
+              }
+              errors++;
+            }
+            if (data9.evidence === void 0) {
+              const err36 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/required", keyword: "required", params: { missingProperty: "evidence" }, message: "must have required property 'evidence'" };
+              if (vErrors === null) {
+                vErrors = [err36];
+              } else {
+                vErrors.push(err36);
+              }
+              errors++;
+            }
+            if (data9.notes === void 0) {
+              const err37 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/required", keyword: "required", params: { missingProperty: "notes" }, message: "must have required property 'notes'" };
+              if (vErrors === null) {
+                vErrors = [err37];
+              } else {
+                vErrors.push(err37);
+              }
+              errors++;
+            }
+            for (const key4 in data9) {
+              if (!(key4 === "major" || key4 === "full" || key4 === "source" || key4 === "evidence" || key4 === "notes")) {
+                const err38 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err38];
+                } else {
+                  vErrors.push(err38);
+                }
+                errors++;
+              }
+            }
+            if (data9.major !== void 0) {
+              let data10 = data9.major;
+              if (!(typeof data10 == "number" && (!(data10 % 1) && !isNaN(data10)) && isFinite(data10)) && data10 !== null) {
+                const err39 = { instancePath: instancePath + "/systemd/detected/major", schemaPath: "#/properties/systemd/properties/detected/properties/major/type", keyword: "type", params: { type: schema11.properties.systemd.properties.detected.properties.major.type }, message: "must be integer,null" };
+                if (vErrors === null) {
+                  vErrors = [err39];
+                } else {
+                  vErrors.push(err39);
+                }
+                errors++;
+              }
+              if (typeof data10 == "number" && isFinite(data10)) {
+                if (data10 < 1 || isNaN(data10)) {
+                  const err40 = { instancePath: instancePath + "/systemd/detected/major", schemaPath: "#/properties/systemd/properties/detected/properties/major/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                  if (vErrors === null) {
+                    vErrors = [err40];
+                  } else {
+                    vErrors.push(err40);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data9.full !== void 0) {
+              let data11 = data9.full;
+              if (typeof data11 !== "string" && data11 !== null) {
+                const err41 = { instancePath: instancePath + "/systemd/detected/full", schemaPath: "#/properties/systemd/properties/detected/properties/full/type", keyword: "type", params: { type: schema11.properties.systemd.properties.detected.properties.full.type }, message: "must be string,null" };
+                if (vErrors === null) {
+                  vErrors = [err41];
+                } else {
+                  vErrors.push(err41);
+                }
+                errors++;
+              }
+              if (typeof data11 === "string") {
+                if (func32(data11) > 200) {
+                  const err42 = { instancePath: instancePath + "/systemd/detected/full", schemaPath: "#/properties/systemd/properties/detected/properties/full/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err42];
+                  } else {
+                    vErrors.push(err42);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data9.source !== void 0) {
+              let data12 = data9.source;
+              if (!(data12 === "libsystemd-shared" || data12 === "dpkg-status" || data12 === "unknown")) {
+                const err43 = { instancePath: instancePath + "/systemd/detected/source", schemaPath: "#/properties/systemd/properties/detected/properties/source/enum", keyword: "enum", params: { allowedValues: schema11.properties.systemd.properties.detected.properties.source.enum }, message: "must be equal to one of the allowed values" };
+                if (vErrors === null) {
+                  vErrors = [err43];
+                } else {
+                  vErrors.push(err43);
+                }
+                errors++;
+              }
+            }
+            if (data9.evidence !== void 0) {
+              let data13 = data9.evidence;
+              if (typeof data13 !== "string" && data13 !== null) {
+                const err44 = { instancePath: instancePath + "/systemd/detected/evidence", schemaPath: "#/properties/systemd/properties/detected/properties/evidence/type", keyword: "type", params: { type: schema11.properties.systemd.properties.detected.properties.evidence.type }, message: "must be string,null" };
+                if (vErrors === null) {
+                  vErrors = [err44];
+                } else {
+                  vErrors.push(err44);
+                }
+                errors++;
+              }
+              if (typeof data13 === "string") {
+                if (func32(data13) > 4096) {
+                  const err45 = { instancePath: instancePath + "/systemd/detected/evidence", schemaPath: "#/properties/systemd/properties/detected/properties/evidence/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err45];
+                  } else {
+                    vErrors.push(err45);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data9.notes !== void 0) {
+              let data14 = data9.notes;
+              if (Array.isArray(data14)) {
+                if (data14.length > 100) {
+                  const err46 = { instancePath: instancePath + "/systemd/detected/notes", schemaPath: "#/properties/systemd/properties/detected/properties/notes/maxItems", keyword: "maxItems", params: { limit: 100 }, message: "must NOT have more than 100 items" };
+                  if (vErrors === null) {
+                    vErrors = [err46];
+                  } else {
+                    vErrors.push(err46);
+                  }
+                  errors++;
+                }
+                const len0 = data14.length;
+                for (let i0 = 0; i0 < len0; i0++) {
+                  let data15 = data14[i0];
+                  if (typeof data15 === "string") {
+                    if (func32(data15) > 4096) {
+                      const err47 = { instancePath: instancePath + "/systemd/detected/notes/" + i0, schemaPath: "#/properties/systemd/properties/detected/properties/notes/items/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err47];
+                      } else {
+                        vErrors.push(err47);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err48 = { instancePath: instancePath + "/systemd/detected/notes/" + i0, schemaPath: "#/properties/systemd/properties/detected/properties/notes/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err48];
+                    } else {
+                      vErrors.push(err48);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err49 = { instancePath: instancePath + "/systemd/detected/notes", schemaPath: "#/properties/systemd/properties/detected/properties/notes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err49];
+                } else {
+                  vErrors.push(err49);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err50 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err50];
+            } else {
+              vErrors.push(err50);
+            }
+            errors++;
+          }
+        }
+        if (data8.scoredWith !== void 0) {
+          let data16 = data8.scoredWith;
+          if (!(typeof data16 == "number" && (!(data16 % 1) && !isNaN(data16)) && isFinite(data16))) {
+            const err51 = { instancePath: instancePath + "/systemd/scoredWith", schemaPath: "#/properties/systemd/properties/scoredWith/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            if (vErrors === null) {
+              vErrors = [err51];
+            } else {
+              vErrors.push(err51);
+            }
+            errors++;
+          }
+          if (typeof data16 == "number" && isFinite(data16)) {
+            if (data16 < 1 || isNaN(data16)) {
+              const err52 = { instancePath: instancePath + "/systemd/scoredWith", schemaPath: "#/properties/systemd/properties/scoredWith/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+              if (vErrors === null) {
+                vErrors = [err52];
+              } else {
+                vErrors.push(err52);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data8.differs !== void 0) {
+          if (typeof data8.differs !== "boolean") {
+            const err53 = { instancePath: instancePath + "/systemd/differs", schemaPath: "#/properties/systemd/properties/differs/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+            if (vErrors === null) {
+              vErrors = [err53];
+            } else {
+              vErrors.push(err53);
+            }
+            errors++;
+          }
+        }
+        if (data8.reason !== void 0) {
+          let data18 = data8.reason;
+          if (typeof data18 === "string") {
+            if (func32(data18) > 1e3) {
+              const err54 = { instancePath: instancePath + "/systemd/reason", schemaPath: "#/properties/systemd/properties/reason/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters" };
+              if (vErrors === null) {
+                vErrors = [err54];
+              } else {
+                vErrors.push(err54);
+              }
+              errors++;
+            }
+          } else {
+            const err55 = { instancePath: instancePath + "/systemd/reason", schemaPath: "#/properties/systemd/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err55];
+            } else {
+              vErrors.push(err55);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err56 = { instancePath: instancePath + "/systemd", schemaPath: "#/properties/systemd/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err56];
+        } else {
+          vErrors.push(err56);
+        }
+        errors++;
+      }
+    }
+    if (data.unitTypes !== void 0) {
+      let data19 = data.unitTypes;
+      if (Array.isArray(data19)) {
+        if (data19.length > 20) {
+          const err57 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items" };
+          if (vErrors === null) {
+            vErrors = [err57];
+          } else {
+            vErrors.push(err57);
+          }
+          errors++;
+        }
+        const len1 = data19.length;
+        for (let i1 = 0; i1 < len1; i1++) {
+          let data20 = data19[i1];
+          if (typeof data20 === "string") {
+            if (!pattern03.test(data20)) {
+              const err58 = { instancePath: instancePath + "/unitTypes/" + i1, schemaPath: "#/properties/unitTypes/items/pattern", keyword: "pattern", params: { pattern: "^\\.[a-z]+$" }, message: 'must match pattern "^\\.[a-z]+$"' };
+              if (vErrors === null) {
+                vErrors = [err58];
+              } else {
+                vErrors.push(err58);
+              }
+              errors++;
+            }
+          } else {
+            const err59 = { instancePath: instancePath + "/unitTypes/" + i1, schemaPath: "#/properties/unitTypes/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err59];
+            } else {
+              vErrors.push(err59);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err60 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err60];
+        } else {
+          vErrors.push(err60);
+        }
+        errors++;
+      }
+    }
+    if (data.searchPath !== void 0) {
+      let data21 = data.searchPath;
+      if (Array.isArray(data21)) {
+        if (data21.length > 100) {
+          const err61 = { instancePath: instancePath + "/searchPath", schemaPath: "#/properties/searchPath/maxItems", keyword: "maxItems", params: { limit: 100 }, message: "must NOT have more than 100 items" };
+          if (vErrors === null) {
+            vErrors = [err61];
+          } else {
+            vErrors.push(err61);
+          }
+          errors++;
+        }
+        const len2 = data21.length;
+        for (let i2 = 0; i2 < len2; i2++) {
+          let data22 = data21[i2];
+          if (typeof data22 === "string") {
+            if (func32(data22) > 4096) {
+              const err62 = { instancePath: instancePath + "/searchPath/" + i2, schemaPath: "#/properties/searchPath/items/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
+              if (vErrors === null) {
+                vErrors = [err62];
+              } else {
+                vErrors.push(err62);
+              }
+              errors++;
+            }
+          } else {
+            const err63 = { instancePath: instancePath + "/searchPath/" + i2, schemaPath: "#/properties/searchPath/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err63];
+            } else {
+              vErrors.push(err63);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err64 = { instancePath: instancePath + "/searchPath", schemaPath: "#/properties/searchPath/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err64];
+        } else {
+          vErrors.push(err64);
+        }
+        errors++;
+      }
+    }
+    if (data.unreadableDirectories !== void 0) {
+      let data23 = data.unreadableDirectories;
+      if (Array.isArray(data23)) {
+        if (data23.length > 100) {
+          const err65 = { instancePath: instancePath + "/unreadableDirectories", schemaPath: "#/properties/unreadableDirectories/maxItems", keyword: "maxItems", params: { limit: 100 }, message: "must NOT have more than 100 items" };
+          if (vErrors === null) {
+            vErrors = [err65];
+          } else {
+            vErrors.push(err65);
+          }
+          errors++;
+        }
+        const len3 = data23.length;
+        for (let i3 = 0; i3 < len3; i3++) {
+          let data24 = data23[i3];
+          if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
+            if (data24.path === void 0) {
+              const err66 = { instancePath: instancePath + "/unreadableDirectories/" + i3, schemaPath: "#/properties/unreadableDirectories/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+              if (vErrors === null) {
+                vErrors = [err66];
+              } else {
+                vErrors.push(err66);
+              }
+              errors++;
+            }
+            if (data24.error === void 0) {
+              const err67 = { instancePath: instancePath + "/unreadableDirectories/" + i3, schemaPath: "#/properties/unreadableDirectories/items/required", keyword: "required", params: { missingProperty: "error" }, message: "must have required property 'error'" };
+              if (vErrors === null) {
+                vErrors = [err67];
+              } else {
+                vErrors.push(err67);
+              }
+              errors++;
+            }
+            for (const key5 in data24) {
+              if (!(key5 === "path" || key5 === "error")) {
+                const err68 = { instancePath: instancePath + "/unreadableDirectories/" + i3, schemaPath: "#/properties/unreadableDirectories/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err68];
+                } else {
+                  vErrors.push(err68);
+                }
+                errors++;
+              }
+            }
+            if (data24.path !== void 0) {
+              let data25 = data24.path;
+              if (typeof data25 === "string") {
+                if (func32(data25) > 4096) {
+                  const err69 = { instancePath: instancePath + "/unreadableDirectories/" + i3 + "/path", schemaPath: "#/properties/unreadableDirectories/items/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err69];
+                  } else {
+                    vErrors.push(err69);
+                  }
+                  errors++;
+                }
+              } else {
+                const err70 = { instancePath: instancePath + "/unreadableDirectories/" + i3 + "/path", schemaPath: "#/properties/unreadableDirectories/items/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err70];
+                } else {
+                  vErrors.push(err70);
+                }
+                errors++;
+              }
+            }
+            if (data24.error !== void 0) {
+              let data26 = data24.error;
+              if (typeof data26 === "string") {
+                if (func32(data26) > 1e3) {
+                  const err71 = { instancePath: instancePath + "/unreadableDirectories/" + i3 + "/error", schemaPath: "#/properties/unreadableDirectories/items/properties/error/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err71];
+                  } else {
+                    vErrors.push(err71);
+                  }
+                  errors++;
+                }
+              } else {
+                const err72 = { instancePath: instancePath + "/unreadableDirectories/" + i3 + "/error", schemaPath: "#/properties/unreadableDirectories/items/properties/error/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err72];
+                } else {
+                  vErrors.push(err72);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err73 = { instancePath: instancePath + "/unreadableDirectories/" + i3, schemaPath: "#/properties/unreadableDirectories/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err73];
+            } else {
+              vErrors.push(err73);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err74 = { instancePath: instancePath + "/unreadableDirectories", schemaPath: "#/properties/unreadableDirectories/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err74];
+        } else {
+          vErrors.push(err74);
+        }
+        errors++;
+      }
+    }
+    if (data.units !== void 0) {
+      let data27 = data.units;
+      if (Array.isArray(data27)) {
+        if (data27.length > 1e5) {
+          const err75 = { instancePath: instancePath + "/units", schemaPath: "#/properties/units/maxItems", keyword: "maxItems", params: { limit: 1e5 }, message: "must NOT have more than 100000 items" };
+          if (vErrors === null) {
+            vErrors = [err75];
+          } else {
+            vErrors.push(err75);
+          }
+          errors++;
+        }
+        const len4 = data27.length;
+        for (let i4 = 0; i4 < len4; i4++) {
+          if (!validate11(data27[i4], { instancePath: instancePath + "/units/" + i4, parentData: data27, parentDataProperty: i4, rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err76 = { instancePath: instancePath + "/units", schemaPath: "#/properties/units/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err76];
+        } else {
+          vErrors.push(err76);
+        }
+        errors++;
+      }
+    }
+    if (data.systemdAnalyze !== void 0) {
+      let data29 = data.systemdAnalyze;
+      if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+        if (data29.version === void 0) {
+          const err77 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/required", keyword: "required", params: { missingProperty: "version" }, message: "must have required property 'version'" };
+          if (vErrors === null) {
+            vErrors = [err77];
+          } else {
+            vErrors.push(err77);
+          }
+          errors++;
+        }
+        if (data29.error === void 0) {
+          const err78 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/required", keyword: "required", params: { missingProperty: "error" }, message: "must have required property 'error'" };
+          if (vErrors === null) {
+            vErrors = [err78];
+          } else {
+            vErrors.push(err78);
+          }
+          errors++;
+        }
+        for (const key6 in data29) {
+          if (!(key6 === "version" || key6 === "error")) {
+            const err79 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err79];
+            } else {
+              vErrors.push(err79);
+            }
+            errors++;
+          }
+        }
+        if (data29.version !== void 0) {
+          let data30 = data29.version;
+          if (typeof data30 !== "string" && data30 !== null) {
+            const err80 = { instancePath: instancePath + "/systemdAnalyze/version", schemaPath: "#/properties/systemdAnalyze/properties/version/type", keyword: "type", params: { type: schema11.properties.systemdAnalyze.properties.version.type }, message: "must be string,null" };
+            if (vErrors === null) {
+              vErrors = [err80];
+            } else {
+              vErrors.push(err80);
+            }
+            errors++;
+          }
+          if (typeof data30 === "string") {
+            if (func32(data30) > 1e3) {
+              const err81 = { instancePath: instancePath + "/systemdAnalyze/version", schemaPath: "#/properties/systemdAnalyze/properties/version/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters" };
+              if (vErrors === null) {
+                vErrors = [err81];
+              } else {
+                vErrors.push(err81);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data29.error !== void 0) {
+          let data31 = data29.error;
+          if (typeof data31 !== "string" && data31 !== null) {
+            const err82 = { instancePath: instancePath + "/systemdAnalyze/error", schemaPath: "#/properties/systemdAnalyze/properties/error/type", keyword: "type", params: { type: schema11.properties.systemdAnalyze.properties.error.type }, message: "must be string,null" };
+            if (vErrors === null) {
+              vErrors = [err82];
+            } else {
+              vErrors.push(err82);
+            }
+            errors++;
+          }
+          if (typeof data31 === "string") {
+            if (func32(data31) > 4e3) {
+              const err83 = { instancePath: instancePath + "/systemdAnalyze/error", schemaPath: "#/properties/systemdAnalyze/properties/error/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" };
+              if (vErrors === null) {
+                vErrors = [err83];
+              } else {
+                vErrors.push(err83);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err84 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err84];
+        } else {
+          vErrors.push(err84);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err85 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err85];
+    } else {
+      vErrors.push(err85);
+    }
+    errors++;
+  }
+  validate10.errors = vErrors;
+  return errors === 0;
+}
+
+// src/core/drift/snapshot-types.ts
+var SNAPSHOT_FORMAT = "unitgate-snapshot/1";
+var MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
+
+// src/core/drift/parse-snapshot.ts
+var validateSnapshot = validate4;
+function pathOf(pointer2) {
+  if (pointer2 === "") return [];
+  return pointer2.slice(1).split("/").map((raw) => raw.replace(/~1/g, "/").replace(/~0/g, "~")).map((k) => /^\d+$/.test(k) ? Number(k) : k);
+}
+function mostTelling(errors) {
+  const concrete = errors.filter((e) => e.keyword !== "oneOf" && e.keyword !== "anyOf");
+  const pool = concrete.length > 0 ? concrete : errors;
+  return [...pool].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
+}
+function describe2(e) {
+  const path = pathOf(e.instancePath);
+  const params = e.params;
+  switch (e.keyword) {
+    case "additionalProperties":
+      return { path: [...path, String(params.additionalProperty)], message: "unknown key" };
+    case "required":
+      return { path, message: `missing required key '${String(params.missingProperty)}'` };
+    case "const":
+      return { path, message: `must be ${JSON.stringify(params.allowedValue)}` };
+    case "enum":
+      return {
+        path,
+        message: `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`
+      };
+    default:
+      return { path, message: e.message ?? `fails the schema keyword '${e.keyword}'` };
+  }
+}
+function parseSnapshot(text2, fileName) {
+  const fail2 = (path, message, line) => ({
+    ok: false,
+    message: `${fileName}${line !== void 0 ? `:${line}` : ""}: ${formatJsonPath(path)}: ${message}`
+  });
+  const parsed = parseJsonDocument(text2);
+  if (!parsed.ok) return fail2([], `not valid JSON: ${parsed.message}`, parsed.position.line);
+  const { value, positions } = parsed.document;
+  const schema = value?.schema;
+  if (typeof value === "object" && value !== null && schema !== SNAPSHOT_FORMAT)
+    return fail2(
+      ["schema"],
+      `not a unitgate snapshot of this format (expected "${SNAPSHOT_FORMAT}", found ${JSON.stringify(schema ?? null)})`
+    );
+  if (!validateSnapshot(value)) {
+    const e = mostTelling(validateSnapshot.errors ?? []);
+    if (!e) return fail2([], "does not match the snapshot schema");
+    const d2 = describe2(e);
+    return fail2(d2.path, d2.message, positions.get(formatJsonPath(d2.path))?.line);
+  }
+  const scored2 = value.systemd.scoredWith;
+  if (!isSupportedVersion(scored2))
+    return fail2(
+      ["systemd", "scoredWith"],
+      `scored for systemd ${scored2}, which this unitgate does not score (it scores ${SUPPORTED_VERSIONS.join(", ")})`
+    );
+  return { ok: true, snapshot: value };
+}
+
+// src/core/drift/redact.ts
+var import_node_crypto = require("node:crypto");
+var SECRET_BEARING_KEYS = /* @__PURE__ */ new Set([
+  "Environment",
+  "UnsetEnvironment",
+  "SetCredential",
+  "SetCredentialEncrypted",
+  "LoadCredential",
+  "LoadCredentialEncrypted",
+  "LogExtraFields",
+  "ExecStart",
+  "ExecStartPre",
+  "ExecStartPost",
+  "ExecCondition",
+  "ExecReload",
+  "ExecStop",
+  "ExecStopPost",
+  "Options"
+]);
+function sha256Hex(text2) {
+  return (0, import_node_crypto.createHash)("sha256").update(text2, "utf8").digest("hex");
+}
+function fileDirectives(text2, path, sections) {
+  return parseUnitFile(text2, path, sections).assignments.map(
+    (a) => SECRET_BEARING_KEYS.has(a.key) ? { section: a.section, key: a.key, line: a.line, valueSha256: sha256Hex(a.value) } : { section: a.section, key: a.key, line: a.line, value: a.value }
+  );
+}
+function fileKey(role, path) {
+  if (role === "fragment") return "fragment";
+  const parts = path.split("/").filter((p) => p !== "");
+  return role === "drop-in-directory" ? `${parts.at(-1) ?? ""}/` : parts.slice(-2).join("/");
+}
+
+// src/core/drift/compute-drift.ts
+var DRIFT_REPORT_FORMAT = "unitgate-drift/1";
+function repositoryUnits(input, version2, messages) {
+  const policy = { ...input.policy, systemdVersion: version2, assessorOverrides: /* @__PURE__ */ new Map() };
+  const out = /* @__PURE__ */ new Map();
+  for (const scored2 of scoreAll(input.repository, policy).values()) {
+    const name = scored2.locator.unitName;
+    const previous = out.get(name);
+    if (previous) {
+      const message = `${name} is defined more than once in the repository (${previous.scored.locator.repoPath}, ${scored2.locator.repoPath}): compared with ${previous.scored.locator.repoPath}`;
+      if (!messages.includes(message)) messages.push(message);
+      continue;
+    }
+    const side2 = scored2.side;
+    const texts = new Map(side2.texts.map((t) => [t.path, t.text]));
+    const files = /* @__PURE__ */ new Map();
+    side2.unit?.files.forEach((f, i) => {
+      const text2 = texts.get(f.file);
+      if (text2 === void 0 || i === 0 && side2.unit?.fragmentPath === "") return;
+      files.set(fileKey(i === 0 ? "fragment" : "drop-in", f.file), { path: f.file, text: text2 });
+    });
+    out.set(name, { scored: scored2, files });
+  }
+  return out;
+}
+function directiveText(d2) {
+  return `[${d2.section}] ${d2.key}=${"value" in d2 ? d2.value : `sha256:${d2.valueSha256}`}`;
+}
+function addedDirectives(host, repo) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const d2 of repo) counts.set(directiveText(d2), (counts.get(directiveText(d2)) ?? 0) + 1);
+  return host.filter((d2) => {
+    const n = counts.get(directiveText(d2)) ?? 0;
+    if (n > 0) counts.set(directiveText(d2), n - 1);
+    return n === 0;
+  });
+}
+function isExpired(allowance, today) {
+  return allowance.expires !== void 0 && allowance.expires < today;
+}
+function computeDrift(input) {
+  const messages = [];
+  const failing = new Set(input.policy.drift.fail);
+  const differences = [];
+  const byRelease = /* @__PURE__ */ new Map();
+  const hosts = [];
+  for (const { fileName, snapshot } of input.snapshots) {
+    const host = snapshot.host.name ?? fileName;
+    const scoredWith = snapshot.systemd.scoredWith;
+    if (!isSupportedVersion(scoredWith)) throw new Error(`${fileName}: unsupported release ${scoredWith}`);
+    let repo = byRelease.get(scoredWith);
+    if (!repo) {
+      repo = repositoryUnits(input, scoredWith, messages);
+      byRelease.set(scoredWith, repo);
+    }
+    const add = (d2) => {
+      const difference = {
+        level: failing.has(d2.kind) ? "fail" : "warning",
+        snapshot: fileName,
+        host,
+        repoPath: null,
+        hostPath: null,
+        expected: null,
+        actual: null,
+        directives: [],
+        allowance: null,
+        ...d2
+      };
+      differences.push(difference);
+      return difference;
+    };
+    const detected = snapshot.systemd.detected;
+    const policyVersion = input.policy.systemdVersion;
+    if (detected.major !== policyVersion)
+      add({
+        kind: "version-difference",
+        unit: null,
+        message: detected.major === null ? `the host's systemd version is unknown (the policy assumes ${policyVersion}); scored for ${scoredWith}` : `the host runs systemd ${detected.full ?? detected.major} (${detected.source}), the policy assumes ${policyVersion}; scored for ${scoredWith}`,
+        expected: String(policyVersion),
+        actual: detected.major === null ? "unknown" : String(detected.major)
+      });
+    for (const dir of snapshot.unreadableDirectories)
+      add({
+        kind: "unreadable-file",
+        unit: null,
+        message: `the search directory ${dir.path} could not be listed on the host (${dir.error}): its units are unknown`,
+        hostPath: dir.path
+      });
+    const units = [];
+    const unknownUnits = [];
+    for (const unit3 of snapshot.units) {
+      const repoUnit = repo.get(unit3.name) ?? unit3.names.map((n) => repo.get(n)).find((u) => u !== void 0);
+      const repoPath = repoUnit?.scored.locator.repoPath ?? null;
+      const before = differences.length;
+      for (const f of unit3.files)
+        if (!f.readable)
+          add({
+            kind: "unreadable-file",
+            unit: unit3.name,
+            repoPath,
+            hostPath: f.path,
+            message: `${f.path} could not be read on the host (${f.error}): what it sets is unknown`
+          });
+      if (!repoUnit) {
+        unknownUnits.push(unit3.name);
+        continue;
+      }
+      compareUnit(unit3, repoUnit, repoPath, add, input.policy.drift.allowHostDropIns, input.today);
+      const side2 = repoUnit.scored.side;
+      units.push({
+        unit: unit3.name,
+        repoPath,
+        hostExposure: unit3.exposure,
+        predictedExposure: side2.assessment?.exposure ?? null,
+        differences: differences.length - before
+      });
+    }
+    if (unknownUnits.length > 0)
+      add({
+        kind: "unknown-unit",
+        unit: null,
+        message: `${unknownUnits.length} unit${unknownUnits.length === 1 ? "" : "s"} of the host ${unknownUnits.length === 1 ? "is" : "are"} not defined in the repository: ${unknownUnits.join(", ")}`
+      });
+    hosts.push({
+      snapshot: fileName,
+      host,
+      takenAt: snapshot.takenAt,
+      systemd: {
+        detected: detected.major,
+        full: detected.full,
+        source: detected.source,
+        scoredWith,
+        policy: policyVersion
+      },
+      units,
+      unknownUnits
+    });
+  }
+  const counts = { fail: 0, warning: 0, allowed: 0 };
+  for (const d2 of differences) counts[d2.level]++;
+  return {
+    schema: DRIFT_REPORT_FORMAT,
+    ref: input.ref,
+    commit: input.commit ?? null,
+    policy: {
+      source: input.policy.source,
+      systemdVersion: input.policy.systemdVersion,
+      fail: [...input.policy.drift.fail]
+    },
+    result: counts.fail > 0 ? "drift" : "clean",
+    counts,
+    hosts,
+    differences,
+    messages
+  };
+}
+function driftFails(report) {
+  return report.differences.some((d2) => d2.level === "fail");
+}
+function compareUnit(unit3, repoUnit, repoPath, add, allowances, today) {
+  const side2 = repoUnit.scored.side;
+  const name = unit3.name;
+  const sections = UNIT_SECTIONS[parseUnitName(name)?.type ?? "service"];
+  if (unit3.state !== "loaded" || unit3.exposure === null) {
+    add({
+      kind: "unit-error",
+      unit: name,
+      repoPath,
+      message: `the unit did not load on the host (${unit3.state}): ${unit3.error ?? "no reason recorded"}`,
+      expected: side2.assessment ? formatExposure(side2.assessment.exposure) : null,
+      actual: unit3.state
+    });
+  } else if (!side2.assessment) {
+    add({
+      kind: "unit-error",
+      unit: name,
+      repoPath,
+      message: `the repository's unit could not be scored (${side2.error ?? "unknown reason"}), the host's scores ${formatExposure(unit3.exposure)}`,
+      actual: formatExposure(unit3.exposure)
+    });
+  } else {
+    const predicted = side2.assessment.exposure;
+    if (unit3.exposure !== predicted)
+      add({
+        kind: unit3.exposure > predicted ? "exposure-increase" : "exposure-decrease",
+        unit: name,
+        repoPath,
+        message: `exposure on the host is ${formatExposure(unit3.exposure)}, the repository predicts ${formatExposure(predicted)}`,
+        expected: formatExposure(predicted),
+        actual: formatExposure(unit3.exposure)
+      });
+    const c = columnsOf(side2.assessment);
+    const predictedRows = /* @__PURE__ */ new Map();
+    for (const index of c.order)
+      predictedRows.set(c.assessors[index]?.jsonField ?? "", c.exposure[index] ?? null);
+    for (const row of unit3.rows) {
+      if (!predictedRows.has(row.field)) continue;
+      const expected = predictedRows.get(row.field) ?? null;
+      if (Number(row.exposure ?? 0) > Number(expected ?? 0))
+        add({
+          kind: "row-worse",
+          unit: name,
+          repoPath,
+          message: `${row.name} is worse on the host (${row.exposure ?? "0.0"}, predicted ${expected ?? "0.0"}): ${row.description ?? ""}`,
+          expected: expected ?? "0.0",
+          actual: row.exposure ?? "0.0"
+        });
+    }
+  }
+  const hostKeys = /* @__PURE__ */ new Set();
+  for (const f of unit3.files) {
+    if (!f.readable) continue;
+    hostKeys.add(f.key);
+    const repoFile = repoUnit.files.get(f.key);
+    if (!repoFile) {
+      const allowance = f.role === "drop-in" ? allowances.find(
+        (a) => matchesGlob(a.match, f.path.replace(/^\/+/, "")) || matchesGlob(a.match, f.path)
+      ) : void 0;
+      const expired = allowance !== void 0 && isExpired(allowance, today);
+      const d2 = add({
+        kind: "host-only-file",
+        unit: name,
+        repoPath,
+        hostPath: f.path,
+        message: `${f.path} is on the host, not in the repository` + (f.directives.length > 0 ? `; it sets ${f.directives.map(directiveText).join(", ")}` : "; it sets nothing") + (allowance && !expired ? ` (accepted: ${allowance.reason})` : "") + (allowance && expired ? ` (its acceptance expired on ${allowance.expires})` : ""),
+        actual: f.sha256,
+        directives: f.directives,
+        allowance: allowance ?? null
+      });
+      if (allowance && !expired) d2.level = "allowed";
+      continue;
+    }
+    const expectedHash = sha256Hex(repoFile.text);
+    if (expectedHash !== f.sha256) {
+      const repoDirectives = fileDirectives(repoFile.text, repoFile.path, sections);
+      const added = addedDirectives(f.directives, repoDirectives);
+      const removed = addedDirectives(repoDirectives, f.directives);
+      add({
+        kind: "changed-file",
+        unit: name,
+        repoPath,
+        hostPath: f.path,
+        message: `${f.path} differs from ${repoFile.path}` + (added.length > 0 ? `; the host's sets ${added.map(directiveText).join(", ")}` : "") + (removed.length > 0 ? `; the host's lacks ${removed.map(directiveText).join(", ")}` : "") + (added.length === 0 && removed.length === 0 ? " (comments or layout only)" : ""),
+        expected: expectedHash,
+        actual: f.sha256,
+        directives: added
+      });
+    }
+  }
+  for (const [key, repoFile] of repoUnit.files)
+    if (!hostKeys.has(key) && !unit3.files.some((f) => f.key === key))
+      add({
+        kind: "missing-file",
+        unit: name,
+        repoPath,
+        message: `${repoFile.path} is in the repository, the host has no ${key === "fragment" ? "unit file" : key} for it`,
+        expected: sha256Hex(repoFile.text)
+      });
+  const asked = unit3.systemdAnalyze;
+  if (asked && (asked.error !== null || asked.disagreements.length > 0))
+    add({
+      kind: "engine-disagreement",
+      unit: name,
+      repoPath,
+      message: asked.error !== null ? `systemd-analyze on the host failed on the unit: ${asked.error}` : `systemd-analyze on the host disagrees with unitgate: ${asked.disagreements.map((d2) => `${d2.what} ${d2.systemd} (unitgate ${d2.unitgate})`).join("; ")}`
+    });
+}
+
+// src/core/drift/render-drift.ts
+var LEVEL_WORD = { fail: "FAIL", warning: "warn", allowed: "allowed" };
+function summaryLine(report) {
+  const { fail: fail2, warning, allowed } = report.counts;
+  const verdict2 = report.result === "drift" ? "drift found" : "no failing drift";
+  return `${verdict2}: ${fail2} failing, ${warning} warning${warning === 1 ? "" : "s"}, ${allowed} allowed`;
+}
+function renderDriftMarkdown(report) {
+  const out = [];
+  const icon = report.result === "drift" ? "❌" : "✅";
+  out.push(`## ${icon} unitgate drift`, "");
+  out.push(
+    `${report.hosts.length} host snapshot${report.hosts.length === 1 ? "" : "s"} compared with ${inlineCode(report.ref)}${report.commit ? ` (${inlineCode(report.commit.slice(0, 12))})` : ""} under the policy ${inlineCode(report.policy.source)}: ${escapeMarkdown(summaryLine(report))}.`,
+    ""
+  );
+  out.push("| host | systemd | scored for | units compared | drifting units |", "|---|---|---|---|---|");
+  for (const h of report.hosts) {
+    const version2 = h.systemd.detected === null ? "unknown" : escapeMarkdown(h.systemd.full ?? String(h.systemd.detected));
+    const drifting = h.units.filter((u) => u.differences > 0).map((u) => inlineCode(u.unit));
+    out.push(
+      `| ${escapeMarkdown(h.host)} | ${version2} | ${h.systemd.scoredWith} | ${h.units.length} | ${drifting.join(", ") || "–"} |`
+    );
+  }
+  out.push("");
+  if (report.differences.length > 0) {
+    out.push("| level | kind | host | unit | what |", "|---|---|---|---|---|");
+    for (const d2 of report.differences)
+      out.push(
+        `| ${LEVEL_WORD[d2.level]} | ${d2.kind} | ${escapeMarkdown(d2.host)} | ${d2.unit !== null ? inlineCode(d2.unit) : "–"} | ${escapeMarkdown(stripControls(d2.message)).replace(/\|/g, "\\|")} |`
+      );
+    out.push("");
+  }
+  for (const m of report.messages) out.push(`> ${escapeMarkdown(m)}`, "");
+  out.push(
+    "> A drift report shows where hosts are weaker than the repository says: publish it only where the hosts' own configuration may be read."
+  );
+  return out.join("\n") + "\n";
+}
+
 // src/io/sticky-issue.ts
 var ISSUE_LABEL = "unitgate";
 function issueMarker(purpose) {
@@ -44424,22 +44401,26 @@ function readSnapshotFiles(globs, roots, workspace, runnerTemp) {
   }
   return [...files.values()];
 }
-function runDriftReport(files, engine, context3) {
+function runDriftReport(files, context3) {
   const snapshots = files.map((f) => {
-    try {
-      return engine.parseSnapshot(f.text, f.name);
-    } catch (e) {
-      const message = (e instanceof Error ? e.message : String(e)).split("\n")[0];
-      throw new ConfigError(`drift snapshot "${f.name}": ${message}`);
-    }
+    const parsed = parseSnapshot(f.text, f.name);
+    if (!parsed.ok) throw new ConfigError(`drift snapshot "${f.name}": ${parsed.message.split("\n")[0]}`);
+    return { fileName: f.name, snapshot: parsed.snapshot };
   });
-  const report = engine.computeDrift({ snapshots, context: context3 });
-  const fails = engine.driftFails(report);
+  const report = computeDrift({
+    snapshots,
+    repository: context3.head,
+    ref: context3.commit,
+    commit: context3.commit,
+    policy: context3.policy,
+    today: context3.today
+  });
+  const fails = driftFails(report);
   return {
     files: files.map((f) => f.name),
-    markdown: engine.renderDriftMarkdown(report),
+    markdown: renderDriftMarkdown(report),
     fails,
-    drift: engine.hasDrift ? engine.hasDrift(report) || fails : fails
+    drift: fails || report.differences.some((d2) => d2.level !== "allowed")
   };
 }
 function driftSummary(outcome) {
@@ -45071,7 +45052,7 @@ async function runGate(settings, deps) {
       workspace,
       runnerTemp
     );
-    drift = runDriftReport(files, deps.driftEngine ?? CORE_DRIFT_ENGINE, {
+    drift = runDriftReport(files, {
       head,
       policy,
       commit: scope.headSha,

@@ -1,67 +1,31 @@
 // drift-mode.ts: the snapshot files are read only from the workspace or RUNNER_TEMP and a glob that
-// matches nothing is an error; the engine's verdict becomes the job summary, the step's result and
-// one issue that opens with drift, stays unchanged while it is the same and closes when it is gone.
-// The engine here is a small test double at the DriftEngine seam: the real engine (src/core/drift/)
-// is tested on its own and end to end in __tests__/e2e/drift-mode.test.ts.
+// matches nothing is an error; the drift API's report (real snapshots, taken in memory, compared with
+// the repository) becomes the job summary, the step's result and one issue that opens with drift,
+// stays unchanged while it is the same and closes when it is gone.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  readSnapshotFiles,
-  runDriftReport,
-  type DriftContext,
-  type DriftEngine,
-} from '../../src/action/drift-mode';
+import { readSnapshotFiles, runDriftReport, type DriftContext } from '../../src/action/drift-mode';
 import { run, type ActionResult } from '../../src/action/run';
 import { ConfigError, parseActionSettings } from '../../src/action/settings';
+import { loadPolicy } from '../../src/core/policy/load-policy';
+import type { GatePolicy } from '../../src/core/policy/policy-types';
 import { createOctokit } from '../../src/io/github';
 import { issueMarker } from '../../src/io/sticky-issue';
+import { repositoryOf, snapshotOf } from '../core/drift/drift-fixtures';
 import { startFakeGitHub, type FakeGitHub } from '../e2e/fake-github';
 import { makeGitRepo, type GitRepo } from '../e2e/make-git-repo';
 import { ACTION_YML, readActionInputs } from '../e2e/run-action';
 import { RecordingRunner } from './recording-runner';
 
-// ---- the test double: a snapshot is `unit=exposure` lines; drift is any unit above 5.0 ----------------
+// The repository's unit, and the same unit deployed without its hardening.
+const UNIT = '[Service]\nExecStart=/usr/bin/api\nNoNewPrivileges=yes\n';
+const WEAKENED = '[Service]\nExecStart=/usr/bin/api\n';
+const UNIT_PATH = '/usr/lib/systemd/system/api.service';
 
-interface Snapshot {
-  host: string;
-  units: Record<string, number>;
-}
-interface Report {
-  drifted: string[];
-  commit: string;
-}
-
-/** Records what it was given, so the tests can see what the action handed the engine. */
-function testEngine(options: { failing?: boolean } = {}) {
-  const calls: Array<{ snapshots: Snapshot[]; context: DriftContext }> = [];
-  const engine: DriftEngine<Snapshot, Report, DriftContext> = {
-    parseSnapshot(text, fileName) {
-      const units: Record<string, number> = {};
-      for (const line of text.split('\n').filter((l) => l.trim() !== '')) {
-        const m = /^(\S+)=(\d+(?:\.\d)?)$/.exec(line);
-        if (!m) throw new Error(`line "${line}" is not unit=exposure\n    at parseSnapshot (engine.ts:1:1)`);
-        units[m[1] as string] = Number(m[2]);
-      }
-      return { host: path.basename(fileName), units };
-    },
-    computeDrift(input) {
-      calls.push(input);
-      const drifted = input.snapshots.flatMap((s) =>
-        Object.entries(s.units)
-          .filter(([, e]) => e > 5)
-          .map(([u]) => `${s.host}: ${u}`),
-      );
-      return { drifted, commit: input.context.commit };
-    },
-    renderDriftMarkdown: (r) =>
-      r.drifted.length === 0
-        ? '## Drift\n\nNo drift.\n'
-        : `## Drift\n\n${r.drifted.map((d) => `- ${d}`).join('\n')}\n`,
-    driftFails: (r) => options.failing !== false && r.drifted.length > 0,
-    hasDrift: (r) => r.drifted.length > 0,
-  };
-  return { engine, calls };
+/** A snapshot file's text, of a host that runs api.service as `unit` (and any other files). */
+function snapshotText(host: string, unit: string, other: Record<string, string> = {}): string {
+  return JSON.stringify(snapshotOf({ [UNIT_PATH]: unit, ...other }, { host }));
 }
 
 // ---- readSnapshotFiles ------------------------------------------------------------------------------
@@ -145,51 +109,70 @@ describe('readSnapshotFiles', () => {
 // ---- runDriftReport -----------------------------------------------------------------------------------
 
 describe('runDriftReport', () => {
-  const context = { commit: 'abc' } as DriftContext;
+  const policy = (drift: object = {}): GatePolicy => {
+    const loaded = loadPolicy(JSON.stringify({ drift }), 'unitgate.json');
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
+    return loaded.policy;
+  };
+  const context = (drift: object = {}): DriftContext => ({
+    head: repositoryOf({ 'deploy/api.service': UNIT }),
+    policy: policy(drift),
+    commit: 'abc',
+    today: '2026-03-01',
+  });
 
-  it('hands the parsed snapshots and the context to the engine and keeps its verdict', () => {
-    const { engine, calls } = testEngine();
+  it('compares each snapshot with the repository: a weakened host fails and is drift', () => {
     const outcome = runDriftReport(
       [
-        { name: 'snapshots/web-1.txt', text: 'api.service=2.1\n' },
-        { name: '$RUNNER_TEMP/db-1.txt', text: 'db.service=6.0\n' },
+        { name: 'snapshots/web-1.json', text: snapshotText('web-1', UNIT) },
+        { name: '$RUNNER_TEMP/db-1.json', text: snapshotText('db-1', WEAKENED) },
       ],
-      engine,
-      context,
+      context(),
     );
-    expect(calls).toEqual([
-      {
-        snapshots: [
-          { host: 'web-1.txt', units: { 'api.service': 2.1 } },
-          { host: 'db-1.txt', units: { 'db.service': 6 } },
-        ],
-        context,
-      },
-    ]);
-    expect(outcome).toEqual({
-      files: ['snapshots/web-1.txt', '$RUNNER_TEMP/db-1.txt'],
-      markdown: '## Drift\n\n- db-1.txt: db.service\n',
+    expect(outcome).toMatchObject({
+      files: ['snapshots/web-1.json', '$RUNNER_TEMP/db-1.json'],
       fails: true,
       drift: true,
     });
+    expect(outcome.markdown).toContain('| web-1 | 252 | 252 | 1 | – |');
+    expect(outcome.markdown).toContain('| db-1 | 252 | 252 | 1 | `api.service` |');
+    expect(outcome.markdown).toContain(
+      '| FAIL | exposure-increase | db-1 | `api.service` | exposure on the host is 9.6, the repository predicts 9.4 |',
+    );
   });
 
-  it('reports drift that does not fail when the engine tells them apart', () => {
-    const { engine } = testEngine({ failing: false });
-    const outcome = runDriftReport([{ name: 's.txt', text: 'db.service=6.0' }], engine, context);
+  it('a host that matches the repository is neither drift nor a failure', () => {
+    const outcome = runDriftReport([{ name: 's.json', text: snapshotText('web-1', UNIT) }], context());
+    expect(outcome).toMatchObject({ fails: false, drift: false });
+    expect(outcome.markdown).toContain('no failing drift: 0 failing, 0 warnings, 0 allowed');
+  });
+
+  it('drift the policy does not fail on is still drift (the issue reports it)', () => {
+    const outcome = runDriftReport(
+      [{ name: 's.json', text: snapshotText('db-1', WEAKENED) }],
+      context({ fail: [] }),
+    );
     expect(outcome).toMatchObject({ fails: false, drift: true });
   });
 
-  it('without hasDrift, drift is what fails', () => {
-    const { engine } = testEngine({ failing: false });
-    delete engine.hasDrift;
-    expect(runDriftReport([{ name: 's.txt', text: 'db.service=6.0' }], engine, context).drift).toBe(false);
+  it('a host-only drop-in fails unless the policy allows it; allowed, it is no drift', () => {
+    const text = snapshotText('web-2', UNIT, {
+      '/etc/systemd/system/api.service.d/local.conf': '[Service]\nNice=5\n',
+    });
+    expect(runDriftReport([{ name: 's.json', text }], context())).toMatchObject({ fails: true, drift: true });
+    const allowing = context({
+      allowHostDropIns: [{ match: '/etc/systemd/system/api.service.d/*.conf', reason: 'local tuning' }],
+    });
+    const allowed = runDriftReport([{ name: 's.json', text }], allowing);
+    expect(allowed).toMatchObject({ fails: false, drift: false });
+    expect(allowed.markdown).toContain('(accepted: local tuning)');
   });
 
-  it('a snapshot the engine cannot read is a one-line ConfigError naming the file', () => {
-    const { engine } = testEngine();
-    expect(() => runDriftReport([{ name: 'snapshots/bad.txt', text: 'garbage' }], engine, context)).toThrow(
-      new ConfigError('drift snapshot "snapshots/bad.txt": line "garbage" is not unit=exposure'),
+  it('a file that is no snapshot is a one-line ConfigError naming it', () => {
+    expect(() => runDriftReport([{ name: 'snapshots/bad.json', text: 'garbage' }], context())).toThrow(
+      new ConfigError(
+        `drift snapshot "snapshots/bad.json": snapshots/bad.json:1: $: not valid JSON: unexpected character 'g'; expected a value`,
+      ),
     );
   });
 });
@@ -202,8 +185,6 @@ const INPUT_DEFAULTS = Object.fromEntries(
     input.default ?? '',
   ]),
 );
-
-const UNIT = '[Service]\nExecStart=/usr/bin/api\nNoNewPrivileges=yes\n';
 
 describe('run() with drift-snapshots', () => {
   let fake: FakeGitHub;
@@ -222,20 +203,20 @@ describe('run() with drift-snapshots', () => {
   });
   beforeEach(() => fake.reset());
 
+  /** A run on `eventName` (default schedule) with `snapshot` as the workspace's one snapshot file. */
   async function scheduled(
     snapshot: string | undefined,
-    options: { eventName?: string; engine?: DriftEngine<Snapshot, Report, DriftContext> | null } = {},
-  ): Promise<{ result: ActionResult; runner: RecordingRunner; engineCalls: number }> {
-    const file = path.join(repo.workspace, 'snapshot-web-1.txt');
+    options: { eventName?: string } = {},
+  ): Promise<{ result: ActionResult; runner: RecordingRunner }> {
+    const file = path.join(repo.workspace, 'snapshot-web-1.json');
     if (snapshot === undefined) rmSync(file, { force: true });
     else writeFileSync(file, snapshot);
     const inputs: Record<string, string> = {
       ...INPUT_DEFAULTS,
       token: fake.token,
-      'drift-snapshots': 'snapshot-*.txt',
+      'drift-snapshots': 'snapshot-*.json',
     };
     const runner = new RecordingRunner();
-    const { engine, calls } = testEngine();
     const eventName = options.eventName ?? 'schedule';
     const result = await run(
       parseActionSettings((name) => inputs[name] ?? ''),
@@ -258,21 +239,22 @@ describe('run() with drift-snapshots', () => {
         runner,
         octokit: createOctokit(fake.token, () => {}, fake.url, 10_000),
         now: () => new Date('2026-03-01T06:00:00Z'),
-        ...(options.engine === null ? {} : { driftEngine: (options.engine ?? engine) as DriftEngine }),
       },
     );
-    return { result, runner, engineCalls: calls.length };
+    return { result, runner };
   }
 
   const driftIssues = () =>
     [...fake.issues.values()].filter((i) => (i.body ?? '').startsWith(issueMarker('drift')));
+  const FAILING_ROW =
+    '| FAIL | exposure-increase | web-1 | `api.service` | exposure on the host is 9.6, the repository predicts 9.4 |';
 
   it('opens the issue and fails when drift appears, leaves it alone while unchanged, closes it when gone', async () => {
-    const first = await scheduled('api.service=7.5\n');
+    const first = await scheduled(snapshotText('web-1', WEAKENED));
     expect(first.result.exitCode).toBe(1);
     expect(first.runner.outputs.result).toBe('fail');
-    expect(first.runner.summary).toContain('- snapshot-web-1.txt: api.service');
-    expect(first.runner.summary).toContain('Snapshots read: `snapshot-web-1.txt`.');
+    expect(first.runner.summary).toContain(FAILING_ROW);
+    expect(first.runner.summary).toContain('Snapshots read: `snapshot-web-1.json`.');
     expect(first.runner.annotations).toContainEqual({
       level: 'error',
       message: 'unitgate: the deployed units drift from the repository (see the job summary)',
@@ -281,65 +263,56 @@ describe('run() with drift-snapshots', () => {
       expect.objectContaining({ state: 'open', title: 'unitgate: deployed units drift from the repository' }),
     ]);
     const issue = driftIssues()[0];
-    expect(issue?.body).toContain('- snapshot-web-1.txt: api.service');
+    expect(issue?.body).toContain(FAILING_ROW);
 
-    const second = await scheduled('api.service=7.5\n');
+    const second = await scheduled(snapshotText('web-1', WEAKENED));
     expect(second.result.exitCode).toBe(1);
     expect(fake.requestsTo('issues/update')).toHaveLength(0);
     expect(fake.requestsTo('issues/create')).toHaveLength(1);
 
-    const third = await scheduled('api.service=2.0\n');
+    const third = await scheduled(snapshotText('web-1', UNIT));
     expect(third.result.exitCode).toBe(0);
     expect(third.runner.outputs.result).toBe('pass');
-    expect(third.runner.summary).toContain('No drift.');
+    expect(third.runner.summary).toContain('no failing drift: 0 failing, 0 warnings, 0 allowed');
     expect(issue).toMatchObject({ state: 'closed', stateReason: 'completed' });
     expect(fake.issueComments.at(-1)?.body).toMatch(/^The deployed units match the repository again/);
     fake.expectNoViolations();
   });
 
   it('a snapshot that did not arrive ends the run with status 2, before any output says pass', async () => {
-    const { result, runner, engineCalls } = await scheduled(undefined);
+    const { result, runner } = await scheduled(undefined);
     expect(result.exitCode).toBe(2);
-    expect(engineCalls).toBe(0);
     expect(runner.outputs.result).toBe('fail');
+    expect(runner.summary).not.toContain('unitgate drift');
     expect(runner.annotations).toEqual([
       {
         level: 'error',
         message:
-          'input "drift-snapshots": "snapshot-*.txt" matches no file in the workspace (did the artifact download?)',
+          'input "drift-snapshots": "snapshot-*.json" matches no file in the workspace (did the artifact download?)',
       },
     ]);
     expect(fake.issues.size).toBe(0);
   });
 
-  it('a snapshot the engine refuses ends the run with status 2, naming the file, without a stack', async () => {
+  it('a file that is no snapshot ends the run with status 2, naming the file, without a stack', async () => {
     const { result, runner } = await scheduled('garbage\n');
-    expect(result.exitCode).toBe(2);
-    expect(runner.annotations).toEqual([
-      { level: 'error', message: 'drift snapshot "snapshot-web-1.txt": line "garbage" is not unit=exposure' },
-    ]);
-    expect(runner.text).not.toMatch(/at parseSnapshot/);
-  });
-
-  it('without an injected engine, the real one reads the file: a text that is no snapshot is refused', async () => {
-    const { result, runner } = await scheduled('api.service=7.5\n', { engine: null });
     expect(result.exitCode).toBe(2);
     expect(runner.annotations).toEqual([
       {
         level: 'error',
-        message: expect.stringMatching(
-          /^drift snapshot "snapshot-web-1\.txt": snapshot-web-1\.txt:1: .*not valid JSON/,
-        ),
+        message: `drift snapshot "snapshot-web-1.json": snapshot-web-1.json:1: $: not valid JSON: unexpected character 'g'; expected a value`,
       },
     ]);
+    expect(runner.text).not.toMatch(/\n\s+at /);
+    expect(fake.issues.size).toBe(0);
   });
 
   it('is ignored on pull requests, with a note', async () => {
-    const { result, runner, engineCalls } = await scheduled('api.service=7.5\n', {
+    const { result, runner } = await scheduled(snapshotText('web-1', WEAKENED), {
       eventName: 'pull_request',
     });
     expect(result.exitCode).toBe(0);
-    expect(engineCalls).toBe(0);
+    expect(runner.summary).not.toContain('unitgate drift');
     expect(runner.lines).toContain(
       'The input drift-snapshots is ignored on pull_request events: post-deploy drift is reported by schedule and workflow_dispatch runs, not by changes.',
     );

@@ -1,11 +1,17 @@
 // Post-deploy drift on scheduled runs: the snapshot files a deployment pipeline uploaded (the
-// `drift-snapshots` input, read here and only from the workspace or RUNNER_TEMP) go to the drift
-// engine, whose report is written to the job summary and kept in one sticky issue that is opened when
-// drift appears, edited while it changes and closed once it is gone. The engine is injected
-// (`DriftEngine`), so this shell does not depend on how drift is computed.
+// `drift-snapshots` input, read here and only from the workspace or RUNNER_TEMP) are compared with the
+// repository by the drift API (core/drift); its report is written to the job summary and kept in one
+// sticky issue that is opened when drift appears, edited while it changes and closed once it is gone.
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { MAX_SNAPSHOT_BYTES } from '../core/drift';
+import {
+  computeDrift,
+  driftFails,
+  MAX_SNAPSHOT_BYTES,
+  parseSnapshot,
+  renderDriftMarkdown,
+  type Snapshot,
+} from '../core/drift';
 import { matchesGlob } from '../core/policy/match-glob';
 import { ConfigError } from '../io/config-error';
 import { confinedPath, isInside } from '../io/confined-path';
@@ -23,21 +29,6 @@ export interface SnapshotFile {
 }
 
 /**
- * The drift engine, as the action uses it. `Snapshot` and `Report` are the engine's own types;
- * `Context` is what the action knows of the repository (see `DriftContext`). `parseSnapshot` throws on
- * a file it cannot read (its message names what is wrong); `hasDrift`, when the engine has it, tells
- * drift that does not fail (the issue reports it) from none at all; without it the issue follows
- * `driftFails`.
- */
-export interface DriftEngine<Snapshot = unknown, Report = unknown, Context = unknown> {
-  parseSnapshot(text: string, fileName: string): Snapshot;
-  computeDrift(input: { snapshots: Snapshot[]; context: Context }): Report;
-  renderDriftMarkdown(report: Report): string;
-  driftFails(report: Report): boolean;
-  hasDrift?(report: Report): boolean;
-}
-
-/**
  * What the action knows of the repository when it asks for drift: the checked-out commit's tree (the
  * default branch on `schedule`), the policy that judges it, and today's date.
  */
@@ -48,7 +39,7 @@ export interface DriftContext {
   today: string;
 }
 
-/** What a drift run concluded; `markdown` is the engine's rendering of the report. */
+/** What a drift run concluded; `markdown` is the report as the job summary and the issue show it. */
 export interface DriftOutcome {
   files: string[];
   markdown: string;
@@ -163,29 +154,30 @@ export function readSnapshotFiles(
 }
 
 /**
- * Hands the snapshot files to the engine. A file the engine cannot read is a ConfigError naming it
- * (one line, no stack): the run then ends with status 2 instead of reporting drift it did not compute.
+ * Compares the snapshot files with the repository. A file that is no snapshot is a ConfigError naming
+ * it (one line, no stack): the run then ends with status 2 instead of reporting drift it did not
+ * compute. Drift worth the issue is any difference but a host-only drop-in the policy allows.
  */
-export function runDriftReport<S, R, C>(
-  files: readonly SnapshotFile[],
-  engine: DriftEngine<S, R, C>,
-  context: C,
-): DriftOutcome {
-  const snapshots = files.map((f) => {
-    try {
-      return engine.parseSnapshot(f.text, f.name);
-    } catch (e) {
-      const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-      throw new ConfigError(`drift snapshot "${f.name}": ${message}`);
-    }
+export function runDriftReport(files: readonly SnapshotFile[], context: DriftContext): DriftOutcome {
+  const snapshots: { fileName: string; snapshot: Snapshot }[] = files.map((f) => {
+    const parsed = parseSnapshot(f.text, f.name);
+    if (!parsed.ok) throw new ConfigError(`drift snapshot "${f.name}": ${parsed.message.split('\n')[0]}`);
+    return { fileName: f.name, snapshot: parsed.snapshot };
   });
-  const report = engine.computeDrift({ snapshots, context });
-  const fails = engine.driftFails(report);
+  const report = computeDrift({
+    snapshots,
+    repository: context.head,
+    ref: context.commit,
+    commit: context.commit,
+    policy: context.policy,
+    today: context.today,
+  });
+  const fails = driftFails(report);
   return {
     files: files.map((f) => f.name),
-    markdown: engine.renderDriftMarkdown(report),
+    markdown: renderDriftMarkdown(report),
     fails,
-    drift: engine.hasDrift ? engine.hasDrift(report) || fails : fails,
+    drift: fails || report.differences.some((d) => d.level !== 'allowed'),
   };
 }
 

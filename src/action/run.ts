@@ -3,7 +3,6 @@
 // talks to the fake GitHub. Exit status: 0 pass, 1 gate failed, 2 tool or configuration error.
 // Outputs (`result` first) are set before anything optional is published; optional writes (check
 // run, comment) that fail are warnings, never failures.
-import { CORE_DRIFT_ENGINE } from './drift-engine';
 import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectFindings, isUnitFinding } from '../core/gate/findings';
@@ -74,14 +73,7 @@ import { ConfigError, type ActionSettings } from './settings';
 import { UNITGATE_VERSION } from '../version';
 import { expiringNotes, type ExpiringNote } from '../core/gate/note-expiry';
 import { selectScope } from '../core/gate/scope';
-import {
-  publishDriftReport,
-  readSnapshotFiles,
-  runDriftReport,
-  type DriftContext,
-  type DriftEngine,
-  type DriftOutcome,
-} from './drift-mode';
+import { publishDriftReport, readSnapshotFiles, runDriftReport, type DriftOutcome } from './drift-mode';
 import { isScheduledRun, otherBranch, publishNoteExpiry } from './scheduled-reports';
 
 export interface ActionDeps {
@@ -96,11 +88,6 @@ export interface ActionDeps {
   now(): Date;
   /** The runner's operating system (process.platform); some are refused before anything runs. */
   platform?: NodeJS.Platform;
-  /**
-   * The drift engine that `drift-snapshots` hands the snapshot files to on scheduled runs (default:
-   * core/drift's, CORE_DRIFT_ENGINE; unit tests put a double here).
-   */
-  driftEngine?: DriftEngine<unknown, unknown, DriftContext>;
 }
 
 /** What a run ended with, for the entry point (exit status) and for in-process tests. */
@@ -727,7 +714,7 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
       workspace,
       runnerTemp,
     );
-    drift = runDriftReport(files, deps.driftEngine ?? CORE_DRIFT_ENGINE, {
+    drift = runDriftReport(files, {
       head,
       policy,
       commit: scope.headSha,

@@ -17,12 +17,13 @@ import {
 } from '../../../src/core/drift';
 import { detectSystemdVersion, releaseForHost } from '../../../src/core/drift/host-version';
 import { takeSnapshot } from '../../../src/core/drift/take-snapshot';
-import { SNAPSHOT_FORMAT, type Snapshot } from '../../../src/core/drift/snapshot-types';
+import type { Snapshot } from '../../../src/core/drift/snapshot-types';
 import { builtInPolicy, loadPolicy } from '../../../src/core/policy/load-policy';
 import { comparePolicies } from '../../../src/core/policy/compare-policies';
 import { DRIFT_KINDS, type GatePolicy } from '../../../src/core/policy/policy-types';
 import { systemdRelease } from '../../../src/core/security/versions';
 import { memoryTree } from '../../../src/core/unit/unit-tree';
+import { repositoryOf, snapshotOf } from './drift-fixtures';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -30,46 +31,11 @@ const HARDENED =
   '[Service]\nExecStart=/usr/bin/app --password=swordfish\nProtectSystem=strict\nPrivateTmp=yes\nNoNewPrivileges=yes\n';
 const PLAIN = '[Service]\nExecStart=/usr/bin/other\n';
 
-function snapshotOf(files: Record<string, string>, requested: string[] = []): Snapshot {
-  const taken = takeSnapshot({
-    tree: memoryTree(files),
-    systemd: systemdRelease(252),
-    unitTypes: ['.service'],
-    requested,
-    onlyRequested: false,
-  });
-  return {
-    schema: SNAPSHOT_FORMAT,
-    tool: { name: 'unitgate', version: '0.0.0' },
-    takenAt: '2025-06-01T00:00:00Z',
-    host: { name: 'web-1', root: '/' },
-    systemd: {
-      detected: {
-        major: 252,
-        full: null,
-        source: 'libsystemd-shared',
-        evidence: '/usr/lib/systemd/libsystemd-shared-252.so',
-        notes: [],
-      },
-      scoredWith: 252,
-      differs: false,
-      reason: 'systemd 252 is supported',
-    },
-    unitTypes: ['.service'],
-    ...taken,
-  };
-}
-
 const REPOSITORY = {
   'deploy/app.service': HARDENED,
   'deploy/other.service': PLAIN,
 };
-function repository(files: Record<string, string> = REPOSITORY) {
-  return {
-    tree: memoryTree(Object.fromEntries(Object.entries(files).map(([p, t]) => [`/${p}`, t]))),
-    paths: Object.keys(files),
-  };
-}
+const repository = (files: Record<string, string> = REPOSITORY) => repositoryOf(files);
 
 function policy(drift: object = {}): GatePolicy {
   const loaded = loadPolicy(JSON.stringify({ drift }), 'unitgate.json');
