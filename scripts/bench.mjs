@@ -44,7 +44,7 @@ import { gateSection } from './bench/gate.mjs';
 import { CLI, REPO } from './bench/paths.mjs';
 import { Report, fmtSec, log, machineInfo } from './bench/report.mjs';
 import { securitySection } from './bench/security.mjs';
-import { avoidGnuTime } from './bench/timing.mjs';
+import { avoidGnuTime, unsetForChildren } from './bench/timing.mjs';
 import { trendSection } from './bench/trend.mjs';
 import { makeUnitSet, systemdAnalyze } from './bench/unit-set.mjs';
 
@@ -270,6 +270,9 @@ async function main() {
       `${info.memoryGiB.toFixed(1)} GiB, ${info.kernel}; ${sa ? sa.line : 'systemd-analyze: not on PATH'}`,
   );
   if (!existsSync(CLI)) console.log(`note: ${relative(REPO, CLI)} is missing: run \`npm run bundle\` first`);
+  const unset = unsetForChildren();
+  if (unset.length > 0)
+    console.log(`note: measured processes run without ${unset.join(' and ')}, which this environment sets`);
   const busy = () => {
     const [one] = loadavg();
     return one > info.coresAvailable * 0.75
