@@ -15157,7 +15157,7 @@ function assessUnit(s, release, policy) {
     description: descriptionColumn,
     exposure: exposureColumn
   };
-  columns.order = keyed ? orderByKeys(keys) : packedIndexes(
+  columns.order = keyed ? orderByKeys(keys) : indexesOf(
     sortRows(
       Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
       release.traits.emptyDescriptionSortsFirst
@@ -15183,13 +15183,13 @@ function gapRank(texts, text) {
 }
 function orderByKeys(keys) {
   keys.sort();
-  const out = [];
-  for (let k = 0; k < keys.length; k++) out.push(keys[k] % MAX_KEYED_ROWS);
+  const out = new Array(keys.length);
+  for (let k = 0; k < keys.length; k++) out[k] = keys[k] % MAX_KEYED_ROWS;
   return out;
 }
-function packedIndexes(rows) {
-  const out = [];
-  for (const r of rows) out.push(r.index);
+function indexesOf(rows) {
+  const out = new Array(rows.length);
+  for (let k = 0; k < rows.length; k++) out[k] = rows[k].index;
   return out;
 }
 function sortRows(rows, emptyDescriptionFirst) {

@@ -767,7 +767,7 @@ export function assessUnit(
   };
   columns.order = keyed
     ? orderByKeys(keys)
-    : packedIndexes(
+    : indexesOf(
         sortRows(
           Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
           release.traits.emptyDescriptionSortsFirst,
@@ -811,19 +811,19 @@ function gapRank(texts: readonly string[], text: string): number {
  */
 function orderByKeys(keys: Int32Array): number[] {
   keys.sort();
-  const out: number[] = [];
-  for (let k = 0; k < keys.length; k++) out.push((keys[k] as number) % MAX_KEYED_ROWS);
+  const out = new Array<number>(keys.length);
+  for (let k = 0; k < keys.length; k++) out[k] = (keys[k] as number) % MAX_KEYED_ROWS;
   return out;
 }
 
 /**
- * The rows' indexes in their order. Like orderByKeys(), filled by push(): every `order` is then a
- * packed array of small integers, one kind of array for the renderers that read it (a holey one from
- * a few units deoptimized them when it first came).
+ * The rows' indexes in their order, in an array made as orderByKeys() makes its own (preallocated,
+ * then filled): every `order` is then one kind of array for the renderers that read it (a packed one
+ * from a few units deoptimized them when it first came).
  */
-function packedIndexes(rows: readonly AssessedRow[]): number[] {
-  const out: number[] = [];
-  for (const r of rows) out.push(r.index);
+function indexesOf(rows: readonly AssessedRow[]): number[] {
+  const out = new Array<number>(rows.length);
+  for (let k = 0; k < rows.length; k++) out[k] = (rows[k] as AssessedRow).index;
   return out;
 }
 
