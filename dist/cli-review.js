@@ -30425,12 +30425,13 @@ function dashboardDrift(report) {
   const hostKey = (snapshot, host) => `${snapshot}\0${host}`;
   const byHost = /* @__PURE__ */ new Map();
   for (const d2 of report.differences) {
-    let byUnit = byHost.get(hostKey(d2.snapshot, d2.host));
-    if (byUnit === void 0) byHost.set(hostKey(d2.snapshot, d2.host), byUnit = /* @__PURE__ */ new Map());
-    const key = d2.unit ?? "";
-    const causes = byUnit.get(key);
+    const key = hostKey(d2.snapshot, d2.host);
+    let byUnit = byHost.get(key);
+    if (byUnit === void 0) byHost.set(key, byUnit = /* @__PURE__ */ new Map());
+    const unit2 = d2.unit ?? "";
+    const causes = byUnit.get(unit2);
     const line = `${d2.level}: ${d2.message}`;
-    if (causes === void 0) byUnit.set(key, [line]);
+    if (causes === void 0) byUnit.set(unit2, [line]);
     else causes.push(line);
   }
   const out = [];

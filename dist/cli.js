@@ -24012,11 +24012,14 @@ function isWide(c) {
   return false;
 }
 function cellWidth(s, tabCells) {
+  return isPrintableAscii(s) ? s.length : consoleWidth(s, tabCells);
+}
+function isPrintableAscii(s) {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 32 || c >= 127) return consoleWidth(s, tabCells);
+    if (c < 32 || c >= 127) return false;
   }
-  return s.length;
+  return true;
 }
 function cellBlockWidth(s, tabCells) {
   const cache = tabCells === 1 ? widthCache : tabCells === 8 ? wideTabWidthCache : void 0;
@@ -24072,11 +24075,7 @@ function assessorNameWidths(assessors, tabCells) {
 }
 var NAME_WIDTHS = /* @__PURE__ */ new WeakMap();
 function exposureWidthOf(s, tabCells) {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 32 || c >= 127) return cellBlockWidth(s, tabCells);
-  }
-  return s.length;
+  return isPrintableAscii(s) ? s.length : cellBlockWidth(s, tabCells);
 }
 function tableHeader(t, options) {
   const header = pad(t.markWidth, 0) + " NAME" + pad(t.nameWidth, 4) + " DESCRIPTION" + pad(t.descriptionWidth, 11) + // Header cells are left-aligned, and the last column is not padded after its text (format-table.c).

@@ -7,6 +7,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import {
   computeDrift,
   driftFails,
+  hasDrift,
   MAX_SNAPSHOT_BYTES,
   parseSnapshot,
   renderDriftMarkdown,
@@ -156,7 +157,7 @@ export function readSnapshotFiles(
 /**
  * Compares the snapshot files with the repository. A file that is no snapshot is a ConfigError naming
  * it (one line, no stack): the run then ends with status 2 instead of reporting drift it did not
- * compute. Drift worth the issue is any difference but a host-only drop-in the policy allows.
+ * compute.
  */
 export function runDriftReport(files: readonly SnapshotFile[], context: DriftContext): DriftOutcome {
   const snapshots: { fileName: string; snapshot: Snapshot }[] = files.map((f) => {
@@ -172,12 +173,11 @@ export function runDriftReport(files: readonly SnapshotFile[], context: DriftCon
     policy: context.policy,
     today: context.today,
   });
-  const fails = driftFails(report);
   return {
     files: files.map((f) => f.name),
     markdown: renderDriftMarkdown(report),
-    fails,
-    drift: fails || report.differences.some((d) => d.level !== 'allowed'),
+    fails: driftFails(report),
+    drift: hasDrift(report),
   };
 }
 

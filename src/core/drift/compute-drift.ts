@@ -282,6 +282,11 @@ export function driftFails(report: DriftReport): boolean {
   return report.differences.some((d) => d.level === 'fail');
 }
 
+/** Whether the report holds drift worth reporting: any difference but one the policy allows. */
+export function hasDrift(report: DriftReport): boolean {
+  return report.differences.some((d) => d.level !== 'allowed');
+}
+
 type Add = (
   d: Pick<DriftDifference, 'kind' | 'unit' | 'message'> & Partial<DriftDifference>,
 ) => DriftDifference;

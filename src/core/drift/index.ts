@@ -4,6 +4,7 @@ export { parseSnapshot, type SnapshotParseResult } from './parse-snapshot';
 export {
   computeDrift,
   driftFails,
+  hasDrift,
   DRIFT_REPORT_FORMAT,
   type DriftDifference,
   type DriftHostResult,

@@ -38,12 +38,13 @@ export function dashboardDrift(report: DriftReport): DashboardDrift[] {
   const hostKey = (snapshot: string, host: string): string => `${snapshot}\0${host}`;
   const byHost = new Map<string, Map<string, string[]>>();
   for (const d of report.differences) {
-    let byUnit = byHost.get(hostKey(d.snapshot, d.host));
-    if (byUnit === undefined) byHost.set(hostKey(d.snapshot, d.host), (byUnit = new Map()));
-    const key = d.unit ?? '';
-    const causes = byUnit.get(key);
+    const key = hostKey(d.snapshot, d.host);
+    let byUnit = byHost.get(key);
+    if (byUnit === undefined) byHost.set(key, (byUnit = new Map()));
+    const unit = d.unit ?? '';
+    const causes = byUnit.get(unit);
     const line = `${d.level}: ${d.message}`;
-    if (causes === undefined) byUnit.set(key, [line]);
+    if (causes === undefined) byUnit.set(unit, [line]);
     else causes.push(line);
   }
   const out: DashboardDrift[] = [];

@@ -280,11 +280,16 @@ function isWide(c: number): boolean {
  * character): only other text pays for the width table.
  */
 function cellWidth(s: string, tabCells: number): number {
+  return isPrintableAscii(s) ? s.length : consoleWidth(s, tabCells);
+}
+
+/** Whether every character of `s` is printable ASCII (one cell each, no tab, no newline). */
+function isPrintableAscii(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20 || c >= 0x7f) return consoleWidth(s, tabCells);
+    if (c < 0x20 || c >= 0x7f) return false;
   }
-  return s.length;
+  return true;
 }
 
 /**
@@ -377,11 +382,7 @@ const NAME_WIDTHS = new WeakMap<readonly AssessorData[], Map<number, readonly nu
 
 /** An exposure cell's width: its length for the usual `X.Y` (printable ASCII, no cache needed). */
 function exposureWidthOf(s: string, tabCells: number): number {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c >= 0x7f) return cellBlockWidth(s, tabCells);
-  }
-  return s.length;
+  return isPrintableAscii(s) ? s.length : cellBlockWidth(s, tabCells);
 }
 
 function tableHeader(t: TableLayout, options: TextOptions): string {
