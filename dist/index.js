@@ -18664,6 +18664,7 @@ function buildTable(release, policy) {
       scaledShare: badnesses.map((b) => divRoundUp(b * w2 * 100, r))
     };
   });
+  const topRank = 2 * sortedTexts.length + 1;
   const levelOf = [];
   for (let e = 0; e <= 100; e++) levelOf.push(levelFor(e, release));
   return {
@@ -18678,7 +18679,8 @@ function buildTable(release, policy) {
     textRank,
     textIdRank: Int32Array.from(CONSTANT_TEXTS, (text2) => textRank.get(text2)),
     levelOf,
-    topRank: 2 * sortedTexts.length + 1,
+    topRank,
+    keyable: n <= MAX_KEYED_ROWS && topRank < MAX_KEYED_RANK,
     orderKeys: new Int32Array(n)
   };
 }
@@ -18706,7 +18708,7 @@ function assessUnit(s, release, policy) {
   const descriptionColumn = new Array(n);
   const exposureColumn = new Array(n);
   const keys = t.orderKeys;
-  let keyed = n <= MAX_KEYED_ROWS && t.topRank < MAX_KEYED_RANK;
+  let keyed = t.keyable;
   let unitTexts;
   let badnessSum = 0;
   let weightSum = 0;

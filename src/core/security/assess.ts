@@ -469,6 +469,8 @@ interface AssessTable {
   levelOf: LevelData[];
   /** The highest rank a text can have (gapRank() of a text after every known one). */
   topRank: number;
+  /** Whether the rows and the ranks are few enough for orderByKeys()' 32-bit sort keys. */
+  keyable: boolean;
   /** Scratch space for the sort keys of orderByKeys(), one per row (every unit overwrites them). */
   orderKeys: Int32Array;
 }
@@ -595,6 +597,7 @@ function buildTable(release: SystemdRelease, policy: SecurityPolicy | undefined)
     };
   });
 
+  const topRank = 2 * sortedTexts.length + 1;
   const levelOf: LevelData[] = [];
   for (let e = 0; e <= 100; e++) levelOf.push(levelFor(e, release));
 
@@ -610,7 +613,8 @@ function buildTable(release: SystemdRelease, policy: SecurityPolicy | undefined)
     textRank,
     textIdRank: Int32Array.from(CONSTANT_TEXTS, (text) => textRank.get(text) as number),
     levelOf,
-    topRank: 2 * sortedTexts.length + 1,
+    topRank,
+    keyable: n <= MAX_KEYED_ROWS && topRank < MAX_KEYED_RANK,
     orderKeys: new Int32Array(n),
   };
 }
@@ -656,7 +660,7 @@ export function assessUnit(
   const exposureColumn = new Array<string | null>(n);
   // The sort keys of orderByKeys(), while every row has a text and they can be ranked.
   const keys = t.orderKeys;
-  let keyed = n <= MAX_KEYED_ROWS && t.topRank < MAX_KEYED_RANK;
+  let keyed = t.keyable;
   /** Texts made for this unit, by their gap rank. */
   let unitTexts: Map<number, string> | undefined;
   let badnessSum = 0;
