@@ -33517,18 +33517,12 @@ function computeDrift(input) {
       byRelease.set(scoredWith, repo);
     }
     const add = (d2) => {
-      const difference = {
+      const difference = driftDifference({
         level: failing.has(d2.kind) ? "fail" : "warning",
         snapshot: fileName,
         host,
-        repoPath: null,
-        hostPath: null,
-        expected: null,
-        actual: null,
-        directives: [],
-        allowance: null,
         ...d2
-      };
+      });
       differences.push(difference);
       return difference;
     };
@@ -33619,6 +33613,21 @@ function computeDrift(input) {
 }
 function driftFails(report) {
   return report.differences.some((d2) => d2.level === "fail");
+}
+function driftDifference(d2) {
+  const { level, snapshot, host, ...rest } = d2;
+  return {
+    level,
+    snapshot,
+    host,
+    repoPath: null,
+    hostPath: null,
+    expected: null,
+    actual: null,
+    directives: [],
+    allowance: null,
+    ...rest
+  };
 }
 function compareUnit(unit2, repoUnit, repoPath, add, allowances, today) {
   const side = repoUnit.scored.side;

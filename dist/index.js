@@ -43963,18 +43963,12 @@ function computeDrift(input) {
       byRelease.set(scoredWith, repo);
     }
     const add = (d2) => {
-      const difference = {
+      const difference = driftDifference({
         level: failing.has(d2.kind) ? "fail" : "warning",
         snapshot: fileName,
         host,
-        repoPath: null,
-        hostPath: null,
-        expected: null,
-        actual: null,
-        directives: [],
-        allowance: null,
         ...d2
-      };
+      });
       differences.push(difference);
       return difference;
     };
@@ -44065,6 +44059,21 @@ function computeDrift(input) {
 }
 function driftFails(report) {
   return report.differences.some((d2) => d2.level === "fail");
+}
+function driftDifference(d2) {
+  const { level, snapshot, host, ...rest } = d2;
+  return {
+    level,
+    snapshot,
+    host,
+    repoPath: null,
+    hostPath: null,
+    expected: null,
+    actual: null,
+    directives: [],
+    allowance: null,
+    ...rest
+  };
 }
 function hasDrift(report) {
   return report.differences.some((d2) => d2.level !== "allowed");

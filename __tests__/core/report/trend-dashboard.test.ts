@@ -12,7 +12,12 @@ import {
   type DashboardDrift,
 } from '../../../src/core/report/trend-dashboard';
 import type { Trend, TrendPoint } from '../../../src/core/trend/trend';
-import type { DriftDifference, DriftHostResult, DriftReport } from '../../../src/core/drift';
+import {
+  driftDifference,
+  type DriftDifference,
+  type DriftHostResult,
+  type DriftReport,
+} from '../../../src/core/drift';
 
 const C1 = 'a'.repeat(40);
 const C2 = 'b'.repeat(40);
@@ -173,19 +178,8 @@ describe('renderTrendDashboard()', () => {
 describe('dashboardDrift', () => {
   const difference = (
     d: Partial<DriftDifference> & Pick<DriftDifference, 'snapshot' | 'host'>,
-  ): DriftDifference => ({
-    kind: 'changed-file',
-    level: 'fail',
-    unit: 'api.service',
-    message: 'a message',
-    repoPath: null,
-    hostPath: null,
-    expected: null,
-    actual: null,
-    directives: [],
-    allowance: null,
-    ...d,
-  });
+  ): DriftDifference =>
+    driftDifference({ kind: 'changed-file', level: 'fail', unit: 'api.service', message: 'a message', ...d });
   const host = (snapshot: string, name: string, units: DriftHostResult['units']): DriftHostResult => ({
     snapshot,
     host: name,

@@ -168,18 +168,12 @@ export function computeDrift(input: DriftInput): DriftReport {
     const add = (
       d: Pick<DriftDifference, 'kind' | 'unit' | 'message'> & Partial<DriftDifference>,
     ): DriftDifference => {
-      const difference: DriftDifference = {
+      const difference = driftDifference({
         level: failing.has(d.kind) ? 'fail' : 'warning',
         snapshot: fileName,
         host,
-        repoPath: null,
-        hostPath: null,
-        expected: null,
-        actual: null,
-        directives: [],
-        allowance: null,
         ...d,
-      };
+      });
       differences.push(difference);
       return difference;
     };
@@ -280,6 +274,30 @@ export function computeDrift(input: DriftInput): DriftReport {
 /** Whether the report holds a difference the policy fails on (exit 1). */
 export function driftFails(report: DriftReport): boolean {
   return report.differences.some((d) => d.level === 'fail');
+}
+
+/**
+ * A difference with what it does not name left empty: no files, no exposures or hashes, no directives,
+ * no allowance. Its fields keep one order (level, snapshot, host, the empty ones, then the rest), which
+ * the JSON report prints.
+ */
+export function driftDifference(
+  d: Pick<DriftDifference, 'kind' | 'level' | 'snapshot' | 'host' | 'unit' | 'message'> &
+    Partial<DriftDifference>,
+): DriftDifference {
+  const { level, snapshot, host, ...rest } = d;
+  return {
+    level,
+    snapshot,
+    host,
+    repoPath: null,
+    hostPath: null,
+    expected: null,
+    actual: null,
+    directives: [],
+    allowance: null,
+    ...rest,
+  };
 }
 
 /** Whether the report holds drift worth reporting: any difference but one the policy allows. */

@@ -3,6 +3,7 @@
 export { parseSnapshot, type SnapshotParseResult } from './parse-snapshot';
 export {
   computeDrift,
+  driftDifference,
   driftFails,
   hasDrift,
   DRIFT_REPORT_FORMAT,
